@@ -1,0 +1,28 @@
+"""What the Lambda layer needs to reach AWS (or the local Lambda service): a value object, never persisted.
+
+Connected accounts (designer.credentials) produce these at call time; nothing here reads the keyring.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class AwsCredentials:
+    """Keys, or a profile name from the standard AWS config files (SSO included), plus where to send calls."""
+
+    access_key_id: str = ""
+    secret_access_key: str = field(default="", repr=False)
+    session_token: str = field(default="", repr=False)
+    region: str = "us-east-1"
+    endpoint_url: str = ""  # an override: the local Lambda service, LocalStack, …
+    profile: str = ""  # use this profile instead of keys
+    label: str = ""  # the account's name, for error messages
+
+    def cache_key(self) -> tuple[str, ...]:
+        """Identifies a client: same account, region and endpoint → same boto3 client."""
+        return (self.profile, self.access_key_id, self.session_token[-8:], self.region, self.endpoint_url)
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        return tuple(s for s in (self.secret_access_key, self.session_token) if s)

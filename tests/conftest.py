@@ -1,0 +1,30 @@
+"""Shared test fixtures: where the fixture packages are, and the optional ../shared material."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+FIXTURE_PACKAGES = sorted((FIXTURES / "packages").glob("*.json"))
+SHARED = ROOT.parent / "shared"
+SAMPLE_PACKAGE = ROOT / "packages" / "aws-lambda-bot.json"
+SAMPLE_FUNCTIONS = ROOT / "packages" / "functions"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not beside the checkout")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
