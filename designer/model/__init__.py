@@ -1,0 +1,14 @@
+"""Qt-free document model of a Cerb package."""
+from designer.model.events import ChildInserted, ChildRemoved, EventHub, FieldChanged, ModelEvent
+from designer.model.nodes import (
+    ACTION, ALLOWED_CHILDREN, LOOP, NODE_TYPES, OUTCOME, ROOT, STATUSES, SUBROUTINE, SWITCH, Node, structure_error,
+)
+from designer.model.package import Behavior, Bot, Package, StructureError
+from designer.model.problems import Problem
+from designer.model.records import ABSENT
+
+__all__ = [
+    "ABSENT", "ACTION", "ALLOWED_CHILDREN", "Behavior", "Bot", "ChildInserted", "ChildRemoved", "EventHub",
+    "FieldChanged", "LOOP", "ModelEvent", "NODE_TYPES", "Node", "OUTCOME", "Package", "Problem", "ROOT", "STATUSES",
+    "SUBROUTINE", "SWITCH", "StructureError", "structure_error",
+]

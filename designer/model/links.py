@@ -1,0 +1,71 @@
+"""`{{{uid.x}}}` links between objects of a package, and `{{{key}}}` package placeholders.
+
+A link stays the string it is in the JSON (so export writes it back as it came); these helpers find,
+resolve and rewrite them, which is all the editor needs to follow and maintain them.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+PACKAGE_TAG = re.compile(r"\{\{[#%{]")  # Cerb renders only strings containing {{{ , {{% or {{#
+UID_LINK = re.compile(r"\{\{\{\s*uid\.([A-Za-z0-9_.\-]+?)\s*\}\}\}")
+PLACEHOLDER = re.compile(r"\{\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\b")
+
+
+def uid_link(uid: str) -> str:
+    """How the exporter writes a link to the object with this uid."""
+    return "{{{uid.%s}}}" % uid
+
+
+def iter_uid_links(value: Any) -> Iterator[str]:
+    """Every uid that `value` (any JSON) links to, in document order."""
+    if isinstance(value, str):
+        if "{{{" in value:
+            yield from UID_LINK.findall(value)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from iter_uid_links(k)
+            yield from iter_uid_links(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from iter_uid_links(v)
+
+
+def link_target(value: Any) -> str | None:
+    """The uid when `value` is exactly one link (e.g. a `behavior_id` param), else None."""
+    if isinstance(value, str):
+        m = UID_LINK.fullmatch(value.strip())
+        if m:
+            return m.group(1)
+    return None
+
+
+def iter_placeholder_names(value: Any) -> Iterator[str]:
+    """Names used as `{{{name…}}}` package placeholders (uid links excluded)."""
+    if isinstance(value, str):
+        if "{{{" in value:
+            for name in PLACEHOLDER.findall(value):
+                if name != "uid":
+                    yield name
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from iter_placeholder_names(k)
+            yield from iter_placeholder_names(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from iter_placeholder_names(v)
+
+
+def rename_uid_links(value: Any, old: str, new: str) -> Any:
+    """A copy of `value` with links to `old` pointing at `new` (when a behavior's uid changes)."""
+    if isinstance(value, str):
+        if "{{{" not in value:
+            return value
+        return UID_LINK.sub(lambda m: uid_link(new) if m.group(1) == old else m.group(0), value)
+    if isinstance(value, dict):
+        return {rename_uid_links(k, old, new): rename_uid_links(v, old, new) for k, v in value.items()}
+    if isinstance(value, list):
+        return [rename_uid_links(v, old, new) for v in value]
+    return value
