@@ -251,7 +251,8 @@ class _Reader:
                     self.expect(params[key], str, f"{path}.{key}", key)
 
 
-def _with_positions(problems: list[Problem], text: str | None) -> list[Problem]:
+def add_positions(problems: list[Problem], text: str | None) -> list[Problem]:
+    """The same problems with line and column filled in from the source text."""
     if text is None:
         return problems
     out = []
@@ -289,7 +290,7 @@ def read_package_value(data: Any, *, source: str = "<package>", text: str | None
     """Build the model from a JSON value; raise PackageFormatError if there are errors."""
     reader = _Reader()
     package = reader.package(data)
-    problems = _with_positions(reader.problems, text)
+    problems = add_positions(reader.problems, text)
     if any(p.severity == "error" for p in problems):
         raise PackageFormatError(source, problems)
     return package, problems
