@@ -4,6 +4,7 @@ Connected accounts (designer.credentials) produce these at call time; nothing he
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 
@@ -20,8 +21,12 @@ class AwsCredentials:
     label: str = ""  # the account's name, for error messages
 
     def cache_key(self) -> tuple[str, ...]:
-        """Identifies a client: same account, region and endpoint → same boto3 client."""
-        return (self.profile, self.access_key_id, self.session_token[-8:], self.region, self.endpoint_url)
+        """Identifies a client: same account, keys, region and endpoint → same boto3 client.
+
+        The secret and token enter only as a digest, so a re-entered secret gets a new client.
+        """
+        digest = hashlib.sha256(f"{self.secret_access_key}\0{self.session_token}".encode()).hexdigest()[:16]
+        return (self.profile, self.access_key_id, digest, self.region, self.endpoint_url)
 
     @property
     def secrets(self) -> tuple[str, ...]:
