@@ -2,5 +2,7 @@ import time
 
 
 def handler(event, context):
-    time.sleep(float(event.get("seconds", 1)))
-    return {"slept": event.get("seconds", 1)}
+    """Sleeps `seconds` (top-level, or a Connect parameter) and answers a Connect-friendly string map."""
+    seconds = event.get("seconds") or event.get("Details", {}).get("Parameters", {}).get("seconds") or 1
+    time.sleep(float(seconds))
+    return {"slept": str(seconds)}
