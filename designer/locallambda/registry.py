@@ -41,7 +41,10 @@ class ApiError(Exception):
         self.extra = extra
 
     def body(self) -> dict[str, Any]:
-        return {"Type": "User" if self.status < 500 else "Service", "message": self.message, **self.extra}
+        # Lambda's shapes spell it "message" or "Message" depending on the exception: send both, so the
+        # modeled field is filled whichever shape botocore picks (Error.Message is filled either way).
+        return {"Type": "User" if self.status < 500 else "Service", "message": self.message,
+                "Message": self.message, **self.extra}
 
 
 def _now_iso() -> str:

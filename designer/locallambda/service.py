@@ -147,6 +147,10 @@ class LocalLambdaService:
         """PIDs of idle warm workers (for diagnostics and tests)."""
         return self.pool.idle_pids(function)
 
+    def in_flight(self, function: str | None = None) -> int:
+        """Calls running right now (of one function, or in total)."""
+        return self.pool.in_flight(function)
+
     def note(self, line: str) -> None:
         stamp = time.strftime("%H:%M:%S", time.localtime())
         self._log.append(f"{stamp} {line}")

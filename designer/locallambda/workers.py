@@ -344,6 +344,10 @@ class WorkerPool:
         for w in workers:
             w.kill()
 
+    def in_flight(self, function: str | None = None) -> int:
+        with self._lock:
+            return self._busy_total if function is None else self._busy.get(function, 0)
+
     def idle_pids(self, function: str | None = None) -> list[int]:
         with self._lock:
             return [w.pid for k, ws in self._idle.items() for w in ws if function in (None, k[0])]
