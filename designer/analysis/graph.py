@@ -7,7 +7,7 @@ from typing import Any
 import networkx as nx
 
 from designer.model import ACTION, Behavior, Node, Package
-from designer.model.links import iter_uid_links, link_target
+from designer.model.links import iter_uid_links, link_target, mentions_package_tags
 
 # action key → how it reaches another behavior through its behavior_id param
 CALL_ACTIONS = {
@@ -39,14 +39,17 @@ def behavior_graph(package: Package) -> nx.MultiDiGraph:
     for uid in package.uids() - set(graph.nodes):
         graph.add_node(uid, kind="record", obj=None)
     for behavior in package.all_behaviors():
+        tagged = mentions_package_tags([n.params for n in behavior.walk() if n.params])
         for node, action in iter_actions(behavior):
             key = action.get("action")
             direct = link_target(action.get("behavior_id")) if key in CALL_ACTIONS else None
             if direct:
                 graph.add_edge(behavior.uid, direct, kind=key, node_id=node.id, dangling=direct not in graph)
+            if not tagged:
+                continue
             for uid in iter_uid_links({k: v for k, v in action.items() if not (direct and k == "behavior_id")}):
                 graph.add_edge(behavior.uid, uid, kind="link", node_id=node.id, dangling=uid not in graph)
-        for node in behavior.walk():
+        for node in behavior.walk() if tagged else ():
             if node.type != ACTION:
                 for uid in iter_uid_links(node.params):
                     graph.add_edge(behavior.uid, uid, kind="link", node_id=node.id, dangling=uid not in graph)

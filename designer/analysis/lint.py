@@ -10,7 +10,7 @@ import networkx as nx
 from designer.analysis.graph import ROOT_SCOPE, behavior_graph, call_cycles, iter_actions, subroutine_graph
 from designer.model import LOOP, OUTCOME, SWITCH, Behavior, Node, Package, Problem
 from designer.model.catalogue import is_known_action
-from designer.model.links import iter_placeholder_names
+from designer.model.links import iter_placeholder_names, mentions_package_tags
 
 # actions that end or pause a run, so a `["*"]` loop containing one can stop
 LOOP_EXITS = {"_exit", "window_close", "switch_behavior", "prompt_wait"}
@@ -69,6 +69,8 @@ def rule_placeholders(package: Package, paths: Paths, graph: nx.MultiDiGraph) ->
         known |= {key, key[:-2] + "_context"} if key.endswith("_id") else {key}
     known |= {str(p.get("key", "")) for p in package.placeholders}
     for behavior in package.all_behaviors():
+        if not mentions_package_tags([n.params for n in behavior.walk() if n.params]):
+            continue
         for node in behavior.walk():
             for name in dict.fromkeys(iter_placeholder_names(node.params)):
                 if name not in known:

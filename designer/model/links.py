@@ -5,6 +5,7 @@ resolve and rewrite them, which is all the editor needs to follow and maintain t
 """
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -19,18 +20,32 @@ def uid_link(uid: str) -> str:
     return "{{{uid.%s}}}" % uid
 
 
+def mentions_package_tags(value: Any) -> bool:
+    """Cheap pre-check (one C-speed serialisation) before walking a value for {{{ }}} tags."""
+    if isinstance(value, str):
+        return "{{{" in value
+    if isinstance(value, (dict, list)):
+        return "{{{" in json.dumps(value, ensure_ascii=False, check_circular=False)
+    return False
+
+
 def iter_uid_links(value: Any) -> Iterator[str]:
     """Every uid that `value` (any JSON) links to, in document order."""
+    if mentions_package_tags(value):
+        yield from _uid_links(value)
+
+
+def _uid_links(value: Any) -> Iterator[str]:
     if isinstance(value, str):
         if "{{{" in value:
             yield from UID_LINK.findall(value)
     elif isinstance(value, dict):
         for k, v in value.items():
-            yield from iter_uid_links(k)
-            yield from iter_uid_links(v)
+            yield from _uid_links(k)
+            yield from _uid_links(v)
     elif isinstance(value, list):
         for v in value:
-            yield from iter_uid_links(v)
+            yield from _uid_links(v)
 
 
 def link_target(value: Any) -> str | None:
@@ -44,6 +59,11 @@ def link_target(value: Any) -> str | None:
 
 def iter_placeholder_names(value: Any) -> Iterator[str]:
     """Names used as `{{{name…}}}` package placeholders (uid links excluded)."""
+    if mentions_package_tags(value):
+        yield from _placeholder_names(value)
+
+
+def _placeholder_names(value: Any) -> Iterator[str]:
     if isinstance(value, str):
         if "{{{" in value:
             for name in PLACEHOLDER.findall(value):
@@ -51,11 +71,11 @@ def iter_placeholder_names(value: Any) -> Iterator[str]:
                     yield name
     elif isinstance(value, dict):
         for k, v in value.items():
-            yield from iter_placeholder_names(k)
-            yield from iter_placeholder_names(v)
+            yield from _placeholder_names(k)
+            yield from _placeholder_names(v)
     elif isinstance(value, list):
         for v in value:
-            yield from iter_placeholder_names(v)
+            yield from _placeholder_names(v)
 
 
 def rename_uid_links(value: Any, old: str, new: str) -> Any:

@@ -1,0 +1,39 @@
+"""Timing helpers shared by the benchmarks: medians of repeated runs, printed next to their baseline."""
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass
+class Figure:
+    name: str
+    median: float
+    low: float
+    high: float
+    unit: str = "s"
+
+    def show(self) -> str:
+        scale, unit = (1e3, "ms") if self.unit == "s" and self.median < 1 else (1, self.unit)
+        return f"{self.median * scale:10.2f} {unit} (min {self.low * scale:.2f}, max {self.high * scale:.2f})"
+
+
+def measure(name: str, fn: Callable[[], object], *, repeat: int = 7, warmup: int = 1) -> Figure:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return Figure(name, statistics.median(times), min(times), max(times))
+
+
+def row(ours: Figure, base: Figure, target: str = "") -> str:
+    ratio = ours.median / base.median if base.median else float("inf")
+    return f"| {ours.name} | {ours.show()} | {base.name}: {base.show()} | {ratio:.2f}× | {target} |"
+
+
+HEADER = "| measurement | ours (median) | baseline (median) | ratio | target |\n|---|---|---|---|---|"
