@@ -176,6 +176,11 @@ class Registry:
             except DesignerError as exc:
                 log.warning("skipping %s: %s", folder, exc)
                 continue
+            with self.lock:
+                known = self.functions.get(name)
+            if known is not None and known.source_dir == folder.resolve():
+                loaded.append(name)  # already loaded; refresh() picks up its edits
+                continue
             sha, size, stamp = dir_digest(folder)
             fn = Function(name=name, latest=Version("$LATEST", cfg, folder.resolve(), sha, size),
                           tags={str(k): str(v) for k, v in extras["tags"].items()},
