@@ -1,0 +1,147 @@
+"""The sample functions of packages/functions, the function-folder format, and `serve()`."""
+from __future__ import annotations
+
+import io
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from designer.errors import DesignerError
+from designer.locallambda import LocalLambdaService, read_definition, serve
+
+
+def _call(client: Any, name: str, event: Any) -> tuple[dict[str, Any], Any]:
+    resp = client.invoke(FunctionName=name, Payload=json.dumps(event))
+    return resp, json.loads(resp["Payload"].read())
+
+
+def test_dns_resolve_and_reverse(client: Any) -> None:
+    assert _call(client, "CerbDnsLookup", {"mode": "resolve", "value": "cerb.ai"})[1] == ["104.18.50.1", "104.18.51.1"]
+    assert _call(client, "CerbDnsLookup", {"mode": "A", "value": "example.com"})[1] == ["93.184.215.14"]  # any other mode resolves
+    assert _call(client, "CerbDnsLookup", {"mode": "reverse", "value": "8.8.8.8"})[1] == ["dns.google"]
+
+
+def test_dns_mx_list_is_in_resolver_order_not_priority_order(client: Any) -> None:
+    _, mx = _call(client, "CerbDnsLookup", {"mode": "mx", "value": "cerb.ai"})
+    assert len(mx) >= 3
+    assert all(set(r) == {"exchange", "priority"} for r in mx)
+    priorities = [r["priority"] for r in mx]
+    assert priorities != sorted(priorities)
+    assert [r["exchange"] for r in mx] != sorted(r["exchange"] for r in mx)
+    assert {"exchange": "aspmx.l.google.com", "priority": 1} in mx
+
+
+@pytest.mark.parametrize("event, message", [
+    ({"mode": "resolve", "value": "unknown.invalid"}, "queryA ENOTFOUND unknown.invalid"),
+    ({"mode": "mx", "value": "unknown.invalid"}, "queryMx ENOTFOUND unknown.invalid"),
+    ({"mode": "reverse", "value": "10.9.8.7"}, "getHostByAddr ENOTFOUND 10.9.8.7"),
+    ({"value": "cerb.ai", "mode": ""}, "The 'mode' parameter is required."),
+    ({"mode": "resolve"}, "The 'value' parameter is required."),
+])
+def test_dns_errors_mimic_node(client: Any, event: dict[str, Any], message: str) -> None:
+    resp, body = _call(client, "CerbDnsLookup", event)
+    assert resp["StatusCode"] == 200 and resp["FunctionError"] == "Unhandled"
+    assert body["errorMessage"] == message
+
+
+def test_original_node_dns_function_missing_mode(client: Any) -> None:
+    resp, body = _call(client, "CerbDnsLookupNode", {"value": "cerb.ai"})
+    assert resp["FunctionError"] == "Handled"
+    assert body == {"errorMessage": "The 'mode' parameter is required."}
+
+
+def test_connect_result_map(client: Any) -> None:
+    event = {"Name": "ContactFlowEvent", "Details": {
+        "ContactData": {"Attributes": {}, "Channel": "VOICE", "ContactId": "c-1",
+                        "CustomerEndpoint": {"Address": "+15555550100", "Type": "TELEPHONE_NUMBER"}},
+        "Parameters": {"sentAttributeKey": "sentAttributeValue"}}}
+    _, body = _call(client, "ConnectResultMap", event)
+    assert body["Name"] == "Jane_Doe" and body["Found"] == "true" and body["ReceivedAttribute"] == "sentAttributeValue"
+    assert all(isinstance(v, str) for v in body.values())
+    event["Details"]["Parameters"] = {"phoneNumber": "+10000000000", "responseShape": "nested"}
+    _, body = _call(client, "ConnectResultMap", event)
+    assert body["Found"] == "false" and isinstance(body["Details"], dict)
+
+
+def _lex_event(source: str, slots: dict[str, Any]) -> dict[str, Any]:
+    return {"messageVersion": "1.0", "invocationSource": source, "userId": "u1", "sessionAttributes": {},
+            "bot": {"name": "OrderFlowers", "alias": "$LATEST", "version": "$LATEST"}, "outputDialogMode": "Text",
+            "currentIntent": {"name": "OrderFlowers", "slots": slots, "confirmationStatus": "None"},
+            "inputTranscript": "I would like to order flowers"}
+
+
+def test_lex_order_flowers(client: Any, svc: LocalLambdaService) -> None:
+    slots = {"FlowerType": "cactus", "PickupDate": None, "PickupTime": None}
+    _, body = _call(client, "LexOrderFlowers", _lex_event("DialogCodeHook", slots))
+    action = body["dialogAction"]
+    assert action["type"] == "ElicitSlot" and action["slotToElicit"] == "FlowerType"
+    assert "We do not have cactus" in action["message"]["content"]
+    slots = {"FlowerType": "roses", "PickupDate": None, "PickupTime": None}
+    _, body = _call(client, "LexOrderFlowers", _lex_event("DialogCodeHook", slots))
+    assert body["dialogAction"]["type"] == "Delegate" and body["sessionAttributes"]["Price"] == "25"
+    slots = {"FlowerType": "roses", "PickupDate": "2030-01-02", "PickupTime": "10:00"}
+    _, body = _call(client, "LexOrderFlowers", _lex_event("FulfillmentCodeHook", slots))
+    assert body["dialogAction"]["type"] == "Close" and body["dialogAction"]["fulfillmentState"] == "Fulfilled"
+    assert "roses" in body["dialogAction"]["message"]["content"]
+
+
+def test_lex_order_flowers_seed_bug(client: Any) -> None:
+    client.update_function_configuration(FunctionName="LexOrderFlowers", Environment={"Variables": {"SEED_BUG": "1"}})
+    try:
+        slots = {"FlowerType": "roses", "PickupDate": "2030-01-02", "PickupTime": "10:00"}
+        resp, body = _call(client, "LexOrderFlowers", _lex_event("FulfillmentCodeHook", slots))
+        assert resp["FunctionError"] == "Unhandled"
+        assert body["errorType"] == "NameError" and "close" in body["errorMessage"]
+    finally:
+        client.update_function_configuration(FunctionName="LexOrderFlowers",
+                                             Environment={"Variables": {"SEED_BUG": "0"}})
+
+
+def test_read_definition_defaults_and_errors(tmp_path: Path) -> None:
+    (tmp_path / "function.json").write_text('{"runtime": "nodejs20.x"}')
+    name, cfg, extras = read_definition(tmp_path)
+    assert name == tmp_path.name and cfg.handler == "index.handler" and cfg.timeout == 3 and cfg.memory_size == 128
+    assert extras["reserved_concurrency"] is None
+    (tmp_path / "function.json").write_text('{"runtime": "ruby3.2"}')
+    with pytest.raises(DesignerError):
+        read_definition(tmp_path)
+    (tmp_path / "function.json").write_text("not json")
+    with pytest.raises(DesignerError):
+        read_definition(tmp_path)
+
+
+def test_missing_functions_dir_is_a_designer_error(tmp_path: Path) -> None:
+    with pytest.raises(DesignerError):
+        LocalLambdaService(tmp_path / "absent").start()
+
+
+def test_serve_prints_one_ready_line_and_stops_cleanly(functions_dir: Path) -> None:
+    out = io.StringIO()
+    stop = threading.Event()
+    result: list[int] = []
+    t = threading.Thread(target=lambda: result.append(serve(functions_dir, 0, "AKIASERVE", "serve-secret",
+                                                             "eu-west-1", out=out, stop_event=stop)))
+    t.start()
+    try:
+        for _ in range(500):
+            if out.getvalue().endswith("\n"):
+                break
+            threading.Event().wait(0.01)
+        ready = json.loads(out.getvalue())
+        assert ready["region"] == "eu-west-1" and ready["access_key_id"] == "AKIASERVE"
+        assert ready["secret_access_key"] == "serve-secret" and ready["endpoint"].startswith("http://127.0.0.1:")
+        c = boto3.client("lambda", endpoint_url=ready["endpoint"], region_name="eu-west-1",
+                         aws_access_key_id="AKIASERVE", aws_secret_access_key="serve-secret",
+                         config=Config(retries={"total_max_attempts": 1}))
+        assert json.loads(c.invoke(FunctionName="CerbDnsLookup",
+                                   Payload=b'{"mode":"resolve","value":"cerb.ai"}')["Payload"].read())[0] == "104.18.50.1"
+    finally:
+        stop.set()
+        t.join(10)
+    assert result == [0]
+    assert out.getvalue().count("\n") == 1
