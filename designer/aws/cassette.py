@@ -173,7 +173,7 @@ class Cassette:
                 "response": response,
                 "error": error.to_dict() if error is not None else None,
                 "duration_ms": round(duration_ms, 3),
-                "recorded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                "recorded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             },
             request.credentials.secrets,
         )
@@ -241,7 +241,7 @@ class Cassette:
                 },
                 "response": response,
                 "duration_ms": round(duration_ms, 3),
-                "recorded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                "recorded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             },
             secrets,
         )

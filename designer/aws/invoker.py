@@ -421,7 +421,7 @@ class Invoker:
             client = client_for(creds, float(max(1, math.ceil(remaining))), request.function)
             try:
                 response = client.invoke(**params)
-            except Exception as exc:  # noqa: BLE001 - every failure becomes a typed error
+            except Exception as exc:
                 error = map_exception(exc, request.function, creds, attempt)
                 if isinstance(error, LambdaTimeoutError) and time.monotonic() >= deadline - 0.05:
                     error = LambdaTimeoutError(

@@ -147,7 +147,7 @@ def sign_request(
         derived = service_and_region(parts.hostname or "")
         service = service or derived[0]
         region = region or derived[1]
-    now = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
+    now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     out: Headers = [(k, v) for k, v in headers if k.strip().lower() != "authorization"]
     if _get(out, "host") is None:
         out.insert(0, ("Host", _host_header(url)))
@@ -174,11 +174,11 @@ def sign_request(
     for part in (region, service, "aws4_request"):
         key = _hmac(key, part)
     signature = hmac.new(key, to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
-    out.append((
-        "Authorization",
+    authorization = (
         f"AWS4-HMAC-SHA256 Credential={creds.access_key_id}/{scope}, SignedHeaders={signed_headers}, "
-        f"Signature={signature}",
-    ))
+        f"Signature={signature}"
+    )
+    out.append(("Authorization", authorization))
     return out
 
 
@@ -234,7 +234,7 @@ def rewrite_for_endpoint(url: str, endpoint_url: str) -> str:
 def _decode_body(raw: bytes, content_type_header: str, raw_response_body: bool) -> tuple[str | None, Any]:
     ctype = content_type_header.split(";", 1)[0].strip().lower() or None
     charset = "utf-8"
-    m = re.search(r"charset=([\w\-]+)", content_type_header, re.I)
+    m = re.search(r"charset=([\w\-]+)", content_type_header, re.IGNORECASE)
     if m:
         charset = m.group(1)
     try:

@@ -131,13 +131,13 @@ def _credentials(args: argparse.Namespace) -> Any:
             if text:
                 try:
                     ready = json.loads(text.splitlines()[0])
-                    if not isinstance(ready, dict):
-                        raise ValueError("not an object")
                 except ValueError:
+                    ready = None  # type: ignore[assignment]
+                if not isinstance(ready, dict):
                     raise LambdaCliInputError(
                         "stdin is not a JSON ready line {endpoint, region, access_key_id, secret_access_key}.",
                         hint="Pipe the first line printed by `bot-designer lambda serve`, or set the AWS_* variables.",
-                    ) from None
+                    )
         endpoint = args.endpoint or str(ready.get("endpoint", ""))
         if endpoint:
             key = env_key if env_key and env_secret else str(ready.get("access_key_id", ""))
@@ -162,7 +162,7 @@ def _credentials(args: argparse.Namespace) -> Any:
 
 
 def cmd_invoke(args: argparse.Namespace) -> int:
-    from designer.aws.invoker import InvokeRequest, Invoker
+    from designer.aws.invoker import Invoker, InvokeRequest
 
     payload = _payload(args.payload)
     creds = _credentials(args)

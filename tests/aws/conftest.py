@@ -1,6 +1,7 @@
 """Fixtures for tests/aws: a REAL local Lambda service on loopback, driven by an unmodified boto3 client."""
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 from collections.abc import Iterator
@@ -67,10 +68,8 @@ def own_service(functions_dir: Path) -> Iterator[Any]:
     try:
         yield svc
     finally:
-        try:
+        with contextlib.suppress(Exception):  # already stopped by the test
             svc.stop()
-        except Exception:  # noqa: BLE001 - already stopped by the test
-            pass
 
 
 @pytest.fixture()
@@ -85,7 +84,7 @@ def closed_port() -> int:
 def isolated_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
     """No AWS_* variables, an empty HOME with no ~/.aws, no instance metadata lookups."""
     for name in list(os.environ):
-        if name.startswith("AWS_") or name.startswith("BOTO"):
+        if name.startswith(("AWS_", "BOTO")):
             monkeypatch.delenv(name, raising=False)
     home = tmp_path / "home"
     home.mkdir()

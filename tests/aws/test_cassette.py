@@ -11,8 +11,8 @@ import pytest
 from designer.aws.cassette import Cassette
 from designer.aws.credentials import AwsCredentials
 from designer.aws.errors import CassetteFormatError, CassetteMissError, LambdaFunctionNotFoundError
-from designer.aws.invoker import InvokeRequest, InvokeResult, Invoker
-from designer.aws.profiles import connect_invoke, lex_codehook, build_lex_event
+from designer.aws.invoker import Invoker, InvokeRequest, InvokeResult
+from designer.aws.profiles import build_lex_event, connect_invoke, lex_codehook
 from designer.aws.profiles.lex import LexDependencyFailedError
 from designer.aws.sigv4 import send_signed_http
 
@@ -52,7 +52,7 @@ def test_record_then_replay_with_the_service_stopped(own_service: Any, tmp_path:
     path = tmp_path / "cassettes" / "conversation.json"
     creds = _creds(own_service)
     recorded = _script(Invoker(Cassette(path, "record")), creds)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     headers = [("Date", now.strftime("%a, %d %b %Y %H:%M:%S +0000")), ("X-AMZ-Client-Context", "e30="),
                ("X-AMZ-Date", now.strftime("%Y%m%dT%H%M%SZ"))]
     http_cassette = Cassette(path.with_name("http.json"), "record")
@@ -108,13 +108,13 @@ def test_cassette_files_hold_no_secret(own_service: Any, tmp_path: Path) -> None
     cassette = Cassette(path, "record")
     # the secret even appears in the payload: it must still not reach the file
     Invoker(cassette).invoke(InvokeRequest(creds, "Echo", {"oops": secret}))
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     send_signed_http("POST", URL, [("X-Amz-Date", now.strftime("%Y%m%dT%H%M%SZ"))], "{}", creds, cassette=cassette)
     text = path.read_text()
     assert secret not in text
     assert "Signature=" in text and "***redacted***" in text
     data = json.loads(text)
-    auth = [v for k, v in data["interactions"][1]["request"]["headers"] if k == "Authorization"][0]
+    auth = next(v for k, v in data["interactions"][1]["request"]["headers"] if k == "Authorization")
     assert auth.startswith("AWS4-HMAC-SHA256 Credential=***redacted***")
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]  # atomic write left no temp file
 

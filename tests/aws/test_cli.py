@@ -28,7 +28,7 @@ def _env(**extra: str) -> dict[str, str]:
 
 def _cli(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "designer", *args], input=stdin if stdin is not None else "",
-                          capture_output=True, text=True, env=env or _env(), cwd=ROOT, timeout=60)
+                          capture_output=True, text=True, env=env or _env(), cwd=ROOT, timeout=60, check=False)
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-import botocore.exceptions as bce
 import boto3
+import botocore.exceptions as bce
 import pytest
 
 from designer.aws import clients
@@ -30,7 +30,7 @@ from designer.aws.errors import (
     LambdaTimeoutError,
     LambdaUnknownKeyError,
 )
-from designer.aws.invoker import CLIENT_CONTEXT_LIMIT, InvokeRequest, Invoker, RetryPolicy
+from designer.aws.invoker import CLIENT_CONTEXT_LIMIT, Invoker, InvokeRequest, RetryPolicy
 from designer.errors import DesignerError
 
 FAST = RetryPolicy(max_attempts=4, base_delay=0.01, max_delay=0.05)
@@ -275,7 +275,7 @@ def _write_expired_sso_profile(home: Path, profile: str) -> None:
         "sso_role_name = Developer\n"
         "region = us-east-1\n"
     )
-    expired = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    expired = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
     cache_file = aws / "sso" / "cache" / (hashlib.sha1(start_url.encode()).hexdigest() + ".json")
     cache_file.write_text(json.dumps({
         "startUrl": start_url, "region": "us-east-1", "accessToken": "expired-token", "expiresAt": expired,

@@ -4,7 +4,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from typing import Any
 
 import pytest
 from botocore.auth import SigV4Auth
@@ -24,7 +23,7 @@ from designer.aws.sigv4 import (
 )
 
 AWS_URL = "https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/{}/invocations"
-NOW = dt.datetime(2026, 11, 23, 1, 2, 3, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 1, 2, 3, tzinfo=dt.UTC)
 
 
 def cerb_headers(now: dt.datetime = NOW) -> list[tuple[str, str]]:
@@ -99,7 +98,7 @@ FROZEN_SIGNATURE = "886d27a47a4baa98c98c6bc6334db790005b61a8b68791294c1191d90ad4
 
 def test_signed_request_is_accepted_by_the_local_service(creds: AwsCredentials) -> None:
     body = json.dumps({"mode": "resolve", "value": "cerb.ai"})
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     resp = send_signed_http("POST", AWS_URL.format("Echo"), cerb_headers(now), body, creds)
     assert isinstance(resp, dict)
     assert resp["error"] is None
@@ -112,7 +111,7 @@ def test_signed_request_is_accepted_by_the_local_service(creds: AwsCredentials) 
 
 
 def test_signed_request_with_only_a_date_header(creds: AwsCredentials) -> None:
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     headers = f"Content-Type: application/json\r\nX-Amz-Date: {now:%Y%m%dT%H%M%SZ}"
     assert send_signed_http("POST", AWS_URL.format("Echo"), headers, "{}", creds)["info"]["http_code"] == 200
 
@@ -125,7 +124,7 @@ def test_cerb_without_any_date_header_is_refused(creds: AwsCredentials) -> None:
 
 
 def test_function_error_is_still_http_200(creds: AwsCredentials) -> None:
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     resp = send_signed_http("POST", AWS_URL.format("Raiser"), cerb_headers(now), '{"why": "http"}', creds,
                             raw_response_body=True)
     assert resp["info"]["http_code"] == 200
@@ -135,7 +134,7 @@ def test_function_error_is_still_http_200(creds: AwsCredentials) -> None:
 
 def test_bad_secret_is_a_normal_403_response(creds: AwsCredentials) -> None:
     bad = dataclasses.replace(creds, secret_access_key="wrong")
-    resp = send_signed_http("POST", AWS_URL.format("Echo"), cerb_headers(dt.datetime.now(dt.timezone.utc)), "{}", bad)
+    resp = send_signed_http("POST", AWS_URL.format("Echo"), cerb_headers(dt.datetime.now(dt.UTC)), "{}", bad)
     assert resp["info"]["http_code"] == 403
     assert resp["error"] is None
 

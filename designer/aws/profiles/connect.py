@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from designer.aws.credentials import AwsCredentials
 from designer.aws.errors import LambdaError
-from designer.aws.invoker import InvokeRequest, InvokeResult, Invoker, RetryPolicy
+from designer.aws.invoker import Invoker, InvokeRequest, InvokeResult, RetryPolicy
 
 MAX_TIMEOUT = 8.0
 CHAIN_LIMIT = 20.0

@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 from designer.aws.credentials import AwsCredentials
 from designer.aws.errors import LambdaError, LambdaThrottledError, LambdaTimeoutError
+from designer.aws.invoker import Invoker, InvokeRequest, InvokeResult, RetryPolicy
 from designer.errors import DesignerError
-from designer.aws.invoker import InvokeRequest, InvokeResult, Invoker, RetryPolicy
 
 InvocationSource = Literal["DialogCodeHook", "FulfillmentCodeHook"]
 INVOCATION_SOURCES = ("DialogCodeHook", "FulfillmentCodeHook")

@@ -25,9 +25,9 @@ from designer.aws.credentials import AwsCredentials
 from designer.aws.errors import LambdaError, LambdaInvalidRequestError
 from designer.aws.invoker import (
     LOG_TAIL_LIMIT,
+    Invoker,
     InvokeRequest,
     InvokeResult,
-    Invoker,
     RetryPolicy,
     client_for,
     map_exception,
@@ -143,7 +143,7 @@ def _wait_active(client: Any, name: str, state: str | None, deadline: float, cre
         time.sleep(0.5)
         try:
             state = client.get_function_configuration(FunctionName=name).get("State")
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise map_exception(exc, name, creds) from exc
 
 
