@@ -52,6 +52,9 @@ class Invoker:
     def stop(self) -> None:
         self._stop.set()
 
+    def reset(self) -> None:
+        self._stop = threading.Event()
+
     def invoke(self, raw_name: str, query: dict[str, str], headers: dict[str, str], body: bytes,
                request_id: str) -> Response:
         kind = headers.get("x-amz-invocation-type") or "RequestResponse"

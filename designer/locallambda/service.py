@@ -84,6 +84,10 @@ class LocalLambdaService:
     def start(self) -> "LocalLambdaService":
         if self._server is not None:
             return self
+        if self.pool.closed:  # restarted after stop(): fresh workers and background machinery
+            self.pool = WorkerPool(self.concurrency, self._node_worker_script)
+            self.invoker.reset()
+            self._node_script = None
         self._runtime_dir = Path(tempfile.mkdtemp(prefix="bot-designer-lambda-"))
         self.registry.runtime_dir = self._runtime_dir
         if self.functions_dir is not None:

@@ -291,6 +291,10 @@ class WorkerPool:
         self._closed = False
         self._all: weakref.WeakSet[Worker] = weakref.WeakSet()
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     # -- concurrency ------------------------------------------------------------------------------------
     def reserve(self, function: str, reserved: int | None) -> None:
         """Take one execution slot or raise ConcurrencyError with Lambda's throttle reason."""

@@ -145,3 +145,69 @@ def test_serve_prints_one_ready_line_and_stops_cleanly(functions_dir: Path) -> N
         t.join(10)
     assert result == [0]
     assert out.getvalue().count("\n") == 1
+
+
+def test_workers_die_at_interpreter_exit_without_stop(functions_dir: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "leak.py"
+    script.write_text(
+        "import json, sys, boto3\n"
+        "from botocore.config import Config\n"
+        "from designer.locallambda import LocalLambdaService\n"
+        f"svc = LocalLambdaService({str(functions_dir)!r}).start()\n"
+        "c = boto3.client('lambda', endpoint_url=svc.endpoint, region_name=svc.region,\n"
+        "    aws_access_key_id=svc.access_key_id, aws_secret_access_key=svc.secret_access_key,\n"
+        "    config=Config(retries={'total_max_attempts': 1}))\n"
+        "print(json.loads(c.invoke(FunctionName='crasher', Payload=b'{}')['Payload'].read())['pid'])\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, PYTHONPATH=str(root) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60, env=env)
+    assert out.returncode == 0, out.stderr
+    pid = int(out.stdout.strip())
+    for _ in range(100):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    pytest.fail(f"worker {pid} outlived its service's interpreter")
+
+
+def test_service_restarts_after_stop(functions_dir: Path) -> None:
+    from .conftest import make_client
+
+    svc = LocalLambdaService(functions_dir)
+    for _ in range(2):
+        with svc:
+            assert json.loads(make_client(svc).invoke(FunctionName="crasher")["Payload"].read())["pid"] > 0
+
+
+def test_failed_event_call_is_retried(client: Any, svc: LocalLambdaService, tmp_path: Path) -> None:
+    marker = tmp_path / "attempts"
+    code = ("import os\n"
+            "def handler(event, context):\n"
+            "    with open(event['path'], 'a') as fh:\n"
+            "        fh.write('x')\n"
+            "    raise RuntimeError('always fails')\n")
+    import io
+    import time
+    import zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("f.py", code)
+    client.create_function(FunctionName="AlwaysFails", Runtime="python3.12", Handler="f.handler",
+                           Role="arn:aws:iam::123456789012:role/r", Code={"ZipFile": buf.getvalue()})
+    try:
+        resp = client.invoke(FunctionName="AlwaysFails", InvocationType="Event", Payload=json.dumps({"path": str(marker)}))
+        assert resp["StatusCode"] == 202
+        deadline = time.monotonic() + 20
+        while (not marker.exists() or len(marker.read_text()) < 3) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.read_text() == "xxx"  # the call plus AWS's two retries
+    finally:
+        client.delete_function(FunctionName="AlwaysFails")
