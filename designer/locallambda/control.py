@@ -86,7 +86,7 @@ def _zip(data: dict[str, Any], key: str = "ZipFile") -> bytes:
 
 
 class ControlPlane:
-    def __init__(self, service: "LocalLambdaService") -> None:
+    def __init__(self, service: LocalLambdaService) -> None:
         self.svc = service
         self.reg = service.registry
 

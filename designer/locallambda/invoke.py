@@ -44,7 +44,7 @@ def error_response(exc: ApiError, request_id: str) -> Response:
 
 
 class Invoker:
-    def __init__(self, service: "LocalLambdaService") -> None:
+    def __init__(self, service: LocalLambdaService) -> None:
         self.svc = service
         self._stop = threading.Event()
         self.async_retry_delays: tuple[float, ...] = (1.0, 2.0)  # AWS retries a failed Event call twice

@@ -16,7 +16,7 @@ import weakref
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Self
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from designer.errors import DesignerError
@@ -31,7 +31,7 @@ from designer.locallambda.workers import WorkerPool
 log = logging.getLogger(__name__)
 
 MAX_BODY = 20 * 1024 * 1024  # read and answer 413 up to this; beyond it the connection is dropped
-_SERVICES: "weakref.WeakSet[LocalLambdaService]" = weakref.WeakSet()
+_SERVICES: weakref.WeakSet[LocalLambdaService] = weakref.WeakSet()
 
 
 def _stop_all_at_exit() -> None:
@@ -81,7 +81,7 @@ class LocalLambdaService:
         self.control = ControlPlane(self)
 
     # -- lifecycle ------------------------------------------------------------------------------------
-    def start(self) -> "LocalLambdaService":
+    def start(self) -> Self:
         if self._server is not None:
             return self
         if self.pool.closed:  # restarted after stop(): fresh workers and background machinery
@@ -124,7 +124,7 @@ class LocalLambdaService:
         _SERVICES.discard(self)
         self.note("[service] stopped")
 
-    def __enter__(self) -> "LocalLambdaService":
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -188,7 +188,7 @@ class LocalLambdaService:
             if exc.status >= 400 and exc.error_type not in ("ResourceNotFoundException",):
                 self.note(f"[service] {method} {raw_path} → {exc.status} {exc.error_type}: {exc.message}")
             return error_response(exc, request_id)
-        except Exception as exc:  # noqa: BLE001 - a bug here must become a 500, not a dropped connection
+        except Exception as exc:
             log.exception("local lambda: internal error on %s %s", method, raw_path)
             return error_response(ApiError(500, "ServiceException", f"Internal error: {exc}"), request_id)
 

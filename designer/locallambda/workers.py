@@ -20,15 +20,16 @@ import time
 import uuid
 import weakref
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 log = logging.getLogger(__name__)
 
 PYWORKER = Path(__file__).with_name("pyworker.py")
 INIT_TIMEOUT_S = 10.0  # Lambda gives init its own 10 s budget
-_LIVE: "weakref.WeakSet[Worker]" = weakref.WeakSet()
+_LIVE: weakref.WeakSet[Worker] = weakref.WeakSet()
 
 
 def _kill_all_at_exit() -> None:

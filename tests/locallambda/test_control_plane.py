@@ -41,7 +41,7 @@ def test_create_invoke_delete(client: Any, svc: LocalLambdaService) -> None:
     assert created["ResponseMetadata"]["HTTPStatusCode"] == 201
     assert "Zipped" in svc.functions()
     assert not (svc.functions_dir / "Zipped").exists()  # API functions never land in the folder
-    resp, body = _invoke(client, "Zipped")
+    _, body = _invoke(client, "Zipped")
     assert body["answer"] == "zip"
     got = client.get_function(FunctionName="Zipped")
     assert got["Configuration"]["Handler"] == "main.handler"
