@@ -1,0 +1,825 @@
+"""Cerb's allow-listed filters with PHP semantics (Twig core filters plus Cerb's own, §7 of the notes)."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import html
+import logging
+import math
+import re
+import urllib.parse
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Callable
+
+from designer.templates import php
+from designer.templates.errors import TemplateError
+from designer.templates.pcre import preg_match
+from designer.templates.php import (
+    array_items,
+    array_values,
+    is_array,
+    is_numeric,
+    is_php_empty,
+    make_array,
+    php_json_decode,
+    php_json_encode,
+    to_number,
+    to_php_string,
+)
+from designer.templates.runtime import check_size
+
+log = logging.getLogger(__name__)
+
+FILTERS: dict[str, Callable[..., Any]] = {}
+
+
+def _filter(*names: str, env: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def register(func: Callable[..., Any]) -> Callable[..., Any]:
+        if env:
+            func.needs_env = True  # type: ignore[attr-defined]
+        for name in names or (func.__name__.rstrip("_"),):
+            FILTERS[name] = func
+        return func
+
+    return register
+
+
+def bytes_to_str(data: bytes) -> str:
+    """PHP strings are bytes; binary results become text with U+FFFD for invalid UTF-8."""
+    return data.decode("utf-8", "replace")
+
+
+def php_round(value: float, precision: int = 0) -> float:
+    """PHP ``round``: half away from zero, on the decimal value."""
+    if not math.isfinite(value):
+        return value
+    quantum = Decimal(1).scaleb(-precision)
+    try:
+        return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+    except ArithmeticError:
+        return value
+
+
+# --- Twig core ------------------------------------------------------------------------------------------
+
+@_filter()
+def abs_(value: Any) -> Any:
+    return abs(to_number(value))
+
+
+@_filter()
+def batch(items: Any, size: Any, fill: Any = None, preserve_keys: bool = True) -> list[Any]:
+    size = math.ceil(to_number(size))
+    if size < 1:
+        raise TemplateError("The batch size must be greater than zero")
+    pairs = array_items(items)
+    chunks = [pairs[i:i + size] for i in range(0, len(pairs), size)]
+    result = []
+    for chunk in chunks:
+        chunk_pairs = list(chunk) if preserve_keys else [(i, v) for i, (_, v) in enumerate(chunk)]
+        result.append(chunk_pairs)
+    if fill is not None and result and len(result[-1]) < size:
+        last = result[-1]
+        next_key = max([k for k, _ in last if isinstance(k, int)], default=-1) + 1
+        while len(last) < size:
+            last.append((next_key, fill))
+            next_key += 1
+    return [make_array(chunk) for chunk in result]
+
+
+@_filter()
+def capitalize(value: Any) -> str:
+    text = to_php_string(value)
+    return text[:1].upper() + text[1:].lower()
+
+
+@_filter()
+def convert_encoding(value: Any, to: Any = "UTF-8", from_: Any = "UTF-8") -> str:
+    return to_php_string(value)
+
+
+@_filter("date", env=True)
+def date_filter(env: Any, value: Any, fmt: Any = None, tz: Any = None) -> str:
+    from designer.templates.phpdate import php_date_format
+
+    dt = env.twig_date(value, tz)
+    return php_date_format(to_php_string(fmt) if fmt is not None else "F j, Y H:i", dt)
+
+
+@_filter("date_modify", env=True)
+def date_modify(env: Any, value: Any, modifier: Any) -> Any:
+    from designer.templates.phpdate import strtotime
+
+    return strtotime(to_php_string(modifier), env.twig_date(value, None))
+
+
+@_filter()
+def default(value: Any, fallback: Any = "") -> Any:
+    return fallback if is_php_empty(value) else value
+
+
+@_filter("e", "escape")
+def escape(value: Any, strategy: Any = "html", charset: Any = None) -> str:
+    text = to_php_string(value)
+    if strategy in ("html", None):
+        return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+                .replace("'", "&#039;"))
+    if strategy == "url":
+        return urllib.parse.quote(text, safe="-_.~")
+    if strategy == "js":
+        return re.sub(r"[^a-zA-Z0-9,._]", lambda m: _js_escape(m.group(0)), text)
+    if strategy == "css":
+        return re.sub(r"[^a-zA-Z0-9]", lambda m: f"\\{ord(m.group(0)):X} ", text)
+    if strategy == "html_attr":
+        return re.sub(r"[^a-zA-Z0-9,.\-_]", lambda m: f"&#x{ord(m.group(0)):02X};", text)
+    raise TemplateError(f'Invalid escaping strategy "{strategy}"')
+
+
+def _js_escape(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x10000:
+        return f"\\u{code:04X}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04X}\\u{0xDC00 + (code & 0x3FF):04X}"
+
+
+@_filter()
+def first(value: Any) -> Any:
+    if is_array(value):
+        values = array_values(value)
+        return values[0] if values else None
+    text = to_php_string(value)
+    return text[:1]
+
+
+@_filter()
+def last(value: Any) -> Any:
+    if is_array(value):
+        values = array_values(value)
+        return values[-1] if values else None
+    text = to_php_string(value)
+    return text[-1:]
+
+
+@_filter("format")
+def format_(fmt: Any, *args: Any) -> str:
+    text = to_php_string(fmt)
+    if "{" in text and "__" in text:
+        raise TemplateError("Format strings cannot reach Python attributes")
+    return sprintf(text, args)
+
+
+def sprintf(fmt: str, args: tuple[Any, ...] | list[Any]) -> str:
+    """PHP ``sprintf``: %%, argnum$, flags (-+ 0 'c), width, .precision, b c d e E f F g G o s u x X."""
+    out: list[str] = []
+    arg_index = 0
+    pattern = re.compile(r"%(?:(\d+)\$)?([-+ 0]|'.)*(\d+)?(?:\.(\d+))?([bcdeEfFgGosuxX%])")
+    pos = 0
+    for match in pattern.finditer(fmt):
+        out.append(fmt[pos:match.start()])
+        pos = match.end()
+        conv = match.group(5)
+        if conv == "%":
+            out.append("%")
+            continue
+        flags_text = re.findall(r"[-+ 0]|'.", fmt[match.start() + 1:match.start(3) if match.group(3)
+                                                     else (match.start(4) - 1 if match.group(4) else match.start(5))])
+        if match.group(1):
+            index = int(match.group(1)) - 1
+        else:
+            index = arg_index
+            arg_index += 1
+        if index >= len(args):
+            raise TemplateError(f"{index + 1} arguments are required, {len(args)} given")
+        arg = args[index]
+        width = int(match.group(3) or 0)
+        precision = int(match.group(4)) if match.group(4) is not None else None
+        left = "-" in flags_text
+        plus = "+" in flags_text
+        pad = " "
+        for flag in flags_text:
+            if flag == "0":
+                pad = "0"
+            elif flag.startswith("'"):
+                pad = flag[1]
+        if conv == "s":
+            text = to_php_string(arg)
+            if precision is not None:
+                text = text[:precision]
+        elif conv in "du":
+            number = php.to_int(arg)
+            if conv == "u" and number < 0:
+                number += 2**64
+            text = ("+" if plus and number >= 0 else "") + str(number)
+        elif conv in "eEfFgG":
+            number = float(to_number(arg))
+            prec = 6 if precision is None else precision
+            if conv in "fF":
+                text = f"{php_round(number, prec):.{prec}f}"
+            elif conv in "eE":
+                text = f"{number:.{prec}e}"
+                mantissa, exp = text.split("e")
+                text = f"{mantissa}{'e' if conv == 'e' else 'E'}{'+' if int(exp) >= 0 else '-'}{abs(int(exp))}"
+            else:
+                text = f"{number:.{prec or 1}{conv.lower()}}"
+            if plus and number >= 0:
+                text = "+" + text
+        elif conv == "b":
+            text = format(php.to_int(arg) & (2**64 - 1), "b")
+        elif conv == "o":
+            text = format(php.to_int(arg) & (2**64 - 1), "o")
+        elif conv == "x":
+            text = format(php.to_int(arg) & (2**64 - 1), "x")
+        elif conv == "X":
+            text = format(php.to_int(arg) & (2**64 - 1), "X")
+        else:  # "c"
+            text = chr(php.to_int(arg) % 256)
+        if width > len(text):
+            if left:
+                text = text + (" " if pad == "0" else pad) * (width - len(text))
+            elif pad == "0" and text[:1] in "+-" and conv not in "s":
+                text = text[0] + "0" * (width - len(text)) + text[1:]
+            else:
+                text = pad * (width - len(text)) + text
+        out.append(text)
+    out.append(fmt[pos:])
+    return check_size("".join(out))
+
+
+@_filter()
+def join(value: Any, glue: Any = "", and_: Any = None) -> str:
+    values = array_values(value) if is_array(value) else ([] if value is None else [value])
+    glue_text = to_php_string(glue)
+    parts = [to_php_string(v) for v in values]
+    if and_ is not None and len(parts) > 1:
+        return check_size(glue_text.join(parts[:-1]) + to_php_string(and_) + parts[-1])
+    return check_size(glue_text.join(parts))
+
+
+@_filter()
+def json_encode(value: Any, options: Any = 0) -> str:
+    flags = php.to_int(options)
+    try:
+        return php_json_encode(value, pretty=bool(flags & 128), escape_slashes=not flags & 64,
+                               escape_unicode=not flags & 256)
+    except ValueError:
+        return ""
+
+
+@_filter()
+def keys(value: Any) -> list[Any]:
+    return [k for k, _ in array_items(value)]
+
+
+@_filter()
+def length(value: Any) -> int:
+    if value is None:
+        return 0
+    if is_array(value):
+        return len(value)
+    return len(to_php_string(value))
+
+
+@_filter()
+def lower(value: Any) -> str:
+    return to_php_string(value).lower()
+
+
+@_filter()
+def upper(value: Any) -> str:
+    return to_php_string(value).upper()
+
+
+def array_merge(*arrays: Any) -> Any:
+    pairs: list[tuple[Any, Any]] = []
+    result: dict[Any, Any] = {}
+    next_index = 0
+    for array in arrays:
+        for key, value in array_items(array):
+            if isinstance(key, int):
+                result[("#", next_index)] = value
+                next_index += 1
+            else:
+                result[key] = value
+    for key, value in result.items():
+        pairs.append((key[1] if isinstance(key, tuple) else key, value))
+    return make_array(pairs)
+
+
+@_filter()
+def merge(value: Any, other: Any) -> Any:
+    if not is_array(value) or not is_array(other):
+        raise TemplateError("The merge filter only works with arrays or hashes")
+    return array_merge(value, other)
+
+
+@_filter()
+def nl2br(value: Any) -> str:
+    return re.sub(r"(\r\n|\n\r|\n|\r)", r"<br />\1", to_php_string(value))
+
+
+@_filter()
+def number_format(value: Any, decimals: Any = 0, dec_point: Any = ".", thousands: Any = ",") -> str:
+    number = float(to_number(value))
+    places = max(0, php.to_int(decimals))
+    rounded = php_round(number, places)
+    text = f"{abs(rounded):.{places}f}"
+    whole, _, frac = text.partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    result = to_php_string(thousands).join(groups)
+    if places:
+        result += to_php_string(dec_point) + frac
+    if rounded < 0 and any(c not in "0" for c in text.replace(".", "")):
+        result = "-" + result
+    return result
+
+
+@_filter()
+def raw(value: Any) -> Any:
+    return value
+
+
+def strtr(text: str, pairs: dict[str, str]) -> str:
+    pairs = {k: v for k, v in pairs.items() if k != ""}
+    if not pairs:
+        return text
+    pattern = re.compile("|".join(re.escape(k) for k in sorted(pairs, key=len, reverse=True)))
+    return check_size(pattern.sub(lambda m: pairs[m.group(0)], text))
+
+
+@_filter()
+def replace(value: Any, search: Any, to: Any = None) -> str:
+    text = to_php_string(value)
+    if isinstance(search, (Mapping, list, tuple)):
+        return strtr(text, {to_php_string(k): to_php_string(v) for k, v in array_items(search)})
+    if to is not None:  # Twig 1's replace('abc', 'xyz'): a character translation
+        src, dst = to_php_string(search), to_php_string(to)
+        n = min(len(src), len(dst))
+        return text.translate(str.maketrans(src[:n], dst[:n]))
+    raise TemplateError('The "replace" filter expects an array or "Traversable" as replace values')
+
+
+@_filter()
+def reverse(value: Any, preserve_keys: bool = False) -> Any:
+    if isinstance(value, str):
+        return value[::-1]
+    if not is_array(value):
+        return to_php_string(value)[::-1]
+    pairs = list(reversed(array_items(value)))
+    if not preserve_keys:
+        index = 0
+        renumbered = []
+        for key, item in pairs:
+            if isinstance(key, int):
+                renumbered.append((index, item))
+                index += 1
+            else:
+                renumbered.append((key, item))
+        pairs = renumbered
+    return make_array(pairs) if pairs or isinstance(value, dict) else []
+
+
+@_filter("round")
+def round_(value: Any, precision: Any = 0, method: Any = "common") -> float:
+    number = float(to_number(value))
+    places = php.to_int(precision)
+    if method == "common":
+        return php_round(number, places)
+    if method not in ("ceil", "floor"):
+        raise TemplateError('The round filter only supports the "common", "ceil", and "floor" methods')
+    factor = 10.0**places
+    func = math.ceil if method == "ceil" else math.floor
+    return float(func(number * factor) / factor)
+
+
+@_filter("slice")
+def slice_(value: Any, start: Any, length: Any = None, preserve_keys: bool = False) -> Any:
+    if is_array(value):
+        pairs = array_items(value)
+        begin = php.to_int(start)
+        n = len(pairs)
+        begin = max(0, n + begin) if begin < 0 else min(begin, n)
+        if length is None:
+            end = n
+        else:
+            count = php.to_int(length)
+            end = begin + count if count >= 0 else max(begin, n + count)
+        chosen = pairs[begin:end]
+        if not preserve_keys:
+            index = 0
+            renumbered = []
+            for key, item in chosen:
+                if isinstance(key, int):
+                    renumbered.append((index, item))
+                    index += 1
+                else:
+                    renumbered.append((key, item))
+            chosen = renumbered
+        return make_array(chosen) if chosen else []
+    text = to_php_string(value)
+    begin = php.to_int(start)
+    n = len(text)
+    begin = max(0, n + begin) if begin < 0 else min(begin, n)
+    if length is None:
+        return text[begin:]
+    count = php.to_int(length)
+    return text[begin:begin + count] if count >= 0 else text[begin:max(begin, n + count)]
+
+
+@_filter()
+def sort(value: Any) -> Any:
+    if not is_array(value):
+        raise TemplateError(f"The sort filter only works with arrays or \"Traversable\", got \"{_type(value)}\"")
+    return php.php_sort(value)
+
+
+def _type(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+@_filter()
+def split(value: Any, delimiter: Any, limit: Any = None) -> list[str]:
+    text, delim = to_php_string(value), to_php_string(delimiter)
+    if delim == "":
+        size = php.to_int(limit) if limit is not None else 1
+        size = max(size, 1)
+        return [text[i:i + size] for i in range(0, len(text), size)] or [""]
+    return explode(delim, text, limit)
+
+
+def explode(delim: str, text: str, limit: Any = None) -> list[str]:
+    if limit is None:
+        return text.split(delim)
+    count = php.to_int(limit)
+    if count > 0:
+        return text.split(delim, count - 1)
+    parts = text.split(delim)
+    if count < 0:
+        return parts[:count]
+    return [text]
+
+
+@_filter()
+def striptags(value: Any, allowed: Any = None) -> str:
+    text = to_php_string(value)
+    allowed_tags = set(re.findall(r"<([a-zA-Z0-9]+)>", to_php_string(allowed))) if allowed else set()
+
+    def keep(match: re.Match[str]) -> str:
+        name = re.match(r"</?\s*([a-zA-Z0-9]+)", match.group(0))
+        return match.group(0) if name and name.group(1).lower() in {t.lower() for t in allowed_tags} else ""
+
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    return re.sub(r"<[^>]*>?", keep, text)
+
+
+@_filter()
+def title(value: Any) -> str:
+    return re.sub(r"[^\W_]+('[^\W_]+)?", lambda m: m.group(0)[:1].upper() + m.group(0)[1:].lower(),
+                  to_php_string(value))
+
+
+@_filter()
+def trim(value: Any, chars: Any = None, side: Any = "both") -> str:
+    text = to_php_string(value)
+    mask = " \t\n\r\0\x0b" if chars is None else _char_mask(to_php_string(chars))
+    if side == "left":
+        return text.lstrip(mask)
+    if side == "right":
+        return text.rstrip(mask)
+    if side != "both":
+        raise TemplateError('Trimming side must be "left", "right" or "both"')
+    return text.strip(mask)
+
+
+def _char_mask(chars: str) -> str:
+    return re.sub(r"(.)\.\.(.)", lambda m: "".join(chr(c) for c in range(ord(m.group(1)), ord(m.group(2)) + 1)),
+                  chars)
+
+
+def http_build_query(data: Any, prefix: str = "") -> str:
+    parts = []
+    for key, value in array_items(data):
+        name = f"{prefix}[{key}]" if prefix else str(key)
+        if value is None:
+            continue
+        if is_array(value):
+            nested = http_build_query(value, name)
+            if nested:
+                parts.append(nested)
+            continue
+        if value is True or value is False:
+            value = int(value)
+        parts.append(f"{rawurlencode(name)}={rawurlencode(to_php_string(value))}")
+    return "&".join(parts)
+
+
+def rawurlencode(text: str) -> str:
+    return urllib.parse.quote(text, safe="-_.~")
+
+
+@_filter()
+def url_encode(value: Any) -> str:
+    if is_array(value):
+        return http_build_query(value)
+    return rawurlencode(to_php_string(value))
+
+
+# --- Cerb's own -----------------------------------------------------------------------------------------
+
+@_filter()
+def alphanum(value: Any, also: Any = "", replace_with: Any = "") -> str:
+    extra = re.escape(to_php_string(also)) if also else ""
+    return re.sub(f"[^a-zA-Z0-9{extra}]", to_php_string(replace_with), to_php_string(value))
+
+
+@_filter()
+def base_convert(value: Any, from_base: Any = 10, to_base: Any = 10) -> str:
+    source, target = php.to_int(from_base), php.to_int(to_base)
+    if not (2 <= source <= 36 and 2 <= target <= 36):
+        raise TemplateError("base_convert(): bases must be between 2 and 36")
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    number = 0
+    for ch in to_php_string(value).lower():
+        index = digits.find(ch)
+        if 0 <= index < source:
+            number = number * source + index
+    if number == 0:
+        return "0"
+    out = []
+    while number:
+        number, rem = divmod(number, target)
+        out.append(digits[rem])
+    return "".join(reversed(out))
+
+
+@_filter()
+def base64_encode(value: Any) -> str:
+    if not isinstance(value, str):
+        return ""
+    return base64.b64encode(value.encode("utf-8", "surrogatepass")).decode("ascii")
+
+
+def _b64decode(text: str) -> str:
+    cleaned = re.sub(r"[^A-Za-z0-9+/]", "", text)
+    cleaned = cleaned[: len(cleaned) - len(cleaned) % 4 + (len(cleaned) % 4 if len(cleaned) % 4 > 1 else 0)]
+    cleaned += "=" * (-len(cleaned) % 4)
+    try:
+        return bytes_to_str(base64.b64decode(cleaned))
+    except ValueError:
+        return ""
+
+
+@_filter()
+def base64_decode(value: Any) -> str:
+    return _b64decode(value) if isinstance(value, str) else ""
+
+
+@_filter()
+def base64url_encode(value: Any) -> str:
+    return base64_encode(value).replace("+", "-").replace("/", "_").rstrip("=")
+
+
+@_filter()
+def base64url_decode(value: Any) -> str:
+    if not isinstance(value, str):
+        return ""
+    return _b64decode(value.replace("-", "+").replace("_", "/"))
+
+
+@_filter()
+def bytes_pretty(value: Any, precision: Any = 0) -> str:
+    if not is_numeric(value):
+        return ""
+    number = float(to_number(value))
+    places = php.to_int(precision)
+    for limit, unit in ((1e9, "GB"), (1e6, "MB"), (1e3, "KB")):
+        if number >= limit:
+            return f"{number_format(number / limit, places)} {unit}"
+    return f"{to_php_string(number)} bytes"
+
+
+@_filter()
+def cerb_translate(value: Any) -> str:
+    return to_php_string(value)
+
+
+@_filter()
+def context_name(value: Any, kind: Any = "plural") -> str:
+    text = to_php_string(value)
+    alias = text.rsplit(".", 1)[-1] if text.startswith("cerberusweb.contexts.") else ""
+    if not alias:
+        return ""
+    name = alias.replace("_", " ")
+    if kind == "plural":
+        return name + ("es" if name.endswith(("s", "x", "ch", "sh")) else "s")
+    return name if kind != "id" else text
+
+
+@_filter(env=True)
+def date_pretty(env: Any, value: Any, is_delta: Any = False) -> str:
+    if not is_numeric(value) and not isinstance(value, str):
+        return ""
+    then = env.twig_date(value, None)
+    seconds = int(env.twig_now().timestamp() - then.timestamp())
+    future = seconds < 0
+    text = secs_pretty(abs(seconds), 1)
+    if abs(seconds) < 60:
+        return "just now"
+    return f"{text} from now" if future else f"{text} ago"
+
+
+@_filter()
+def hash_hmac(value: Any, key: Any = "", algo: Any = "sha256", raw: Any = False) -> str:
+    text = to_php_string(value)
+    if text == "":
+        return ""
+    name = to_php_string(algo).lower()
+    if name not in hashlib.algorithms_available:
+        return ""
+    digest = hmac.new(to_php_string(key).encode("utf-8", "surrogatepass"), text.encode("utf-8", "surrogatepass"),
+                      name)
+    return bytes_to_str(digest.digest()) if php.php_truthy(raw) else digest.hexdigest()
+
+
+@_filter()
+def json_pretty(value: Any) -> str:
+    """Cerb 10.4: strings only; decoded (objects stay objects) and re-encoded pretty with unescaped slashes."""
+    if not isinstance(value, str):
+        return ""
+    decoded = php.php_json_decode_objects(value)
+    try:
+        return php_json_encode(decoded, pretty=True, escape_slashes=False)
+    except ValueError:
+        return ""
+
+
+@_filter()
+def md5(value: Any) -> str:
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        return ""
+    return hashlib.md5(to_php_string(value).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@_filter()
+def sha1(value: Any) -> str:
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        return ""
+    return hashlib.sha1(to_php_string(value).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*)$")
+
+
+@_filter()
+def parse_emails(value: Any) -> list[dict[str, str]]:
+    results = []
+    for part in re.split(r",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", to_php_string(value)):
+        part = part.strip()
+        if not part:
+            continue
+        match = re.match(r'^\s*(?:"?([^"<]*?)"?\s*)?<([^>]+)>\s*$', part)
+        personal, address = (match.group(1) or "", match.group(2).strip()) if match else ("", part)
+        valid = _EMAIL_RE.match(address)
+        if not valid:
+            continue
+        mailbox, host = address.rsplit("@", 1)
+        full = f'"{personal}" <{address}>' if personal else address
+        results.append({"full_email": full, "email": address, "mailbox": mailbox, "host": host,
+                        "personal": personal})
+    return results
+
+
+@_filter()
+def quote(value: Any, wrap: Any = 76) -> str:
+    width = php.to_int(wrap)
+    lines = []
+    for line in to_php_string(value).split("\n"):
+        wrapped = _wordwrap(line, width) if width > 0 else [line]
+        lines.extend("> " + piece for piece in wrapped)
+    return "\n".join(lines)
+
+
+def _wordwrap(line: str, width: int) -> list[str]:
+    if len(line) <= width:
+        return [line]
+    out, current = [], ""
+    for word in line.split(" "):
+        if current and len(current) + 1 + len(word) > width:
+            out.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    out.append(current)
+    return out
+
+
+@_filter()
+def regexp(value: Any, pattern: Any, group: Any = 0) -> str:
+    match = preg_match(to_php_string(pattern), to_php_string(value))
+    if match is None:
+        return ""
+    try:
+        found = match.group(php.to_int(group) if is_numeric(group) else to_php_string(group))
+    except (IndexError, error_types()):
+        return ""
+    return found or ""
+
+
+def error_types() -> type[Exception]:
+    return IndexError
+
+
+@_filter()
+def secs_pretty(value: Any, precision: Any = 0) -> str:
+    if not is_numeric(value):
+        return ""
+    seconds = abs(php.to_int(value))
+    units = [("year", 31536000), ("month", 2592000), ("week", 604800), ("day", 86400), ("hour", 3600),
+             ("min", 60), ("sec", 1)]
+    parts = []
+    for name, size in units:
+        if seconds >= size:
+            count, seconds = divmod(seconds, size)
+            parts.append(f"{count} {name}{'s' if count != 1 else ''}")
+    if not parts:
+        return "0 secs"
+    limit = php.to_int(precision)
+    return ", ".join(parts[:limit] if limit > 0 else parts)
+
+
+@_filter()
+def split_crlf(value: Any) -> list[str]:
+    return [line.strip() for line in re.split(r"\r\n|\r|\n", to_php_string(value)) if line.strip()]
+
+
+@_filter()
+def split_csv(value: Any) -> list[str]:
+    return [part.strip() for part in to_php_string(value).split(",") if part.strip()]
+
+
+@_filter()
+def truncate(value: Any, length_: Any = 30, preserve: Any = False, separator: Any = "...") -> str:
+    text = to_php_string(value)
+    size = php.to_int(length_)
+    if len(text) <= size:
+        return text
+    if php.php_truthy(preserve):
+        breakpoint_ = text.find(" ", size)
+        if breakpoint_ < 0:
+            return text
+        size = breakpoint_
+    return text[:size].rstrip() + to_php_string(separator)
+
+
+@_filter()
+def unescape(value: Any) -> str:
+    return html.unescape(to_php_string(value))
+
+
+@_filter()
+def url_decode(value: Any, as_: Any = "") -> Any:
+    text = to_php_string(value)
+    if as_ == "json":
+        return php_json_encode(parse_query(text))
+    return urllib.parse.unquote(text)
+
+
+def parse_query(text: str) -> Any:
+    result: dict[Any, Any] = {}
+    for pair in text.split("&"):
+        if not pair:
+            continue
+        key, _, val = pair.partition("=")
+        key, val = urllib.parse.unquote_plus(key), urllib.parse.unquote_plus(val)
+        match = re.match(r"^([^\[]+)((?:\[[^\]]*\])*)$", key)
+        if not match:
+            result[key] = val
+            continue
+        path = [match.group(1)] + re.findall(r"\[([^\]]*)\]", match.group(2))
+        target = result
+        for index, part in enumerate(path):
+            last_part = index == len(path) - 1
+            if part == "":
+                part = len([k for k in target if isinstance(k, int)])
+            part = php.normalize_key(part)
+            if last_part:
+                target[part] = val
+            else:
+                target = target.setdefault(part, {}) if isinstance(target.get(part), dict) or part not in target \
+                    else target.setdefault(part, {})
+                if not isinstance(target, dict):
+                    break
+    return _lists(result)
+
+
+def _lists(value: Any) -> Any:
+    if isinstance(value, dict):
+        return make_array([(k, _lists(v)) for k, v in value.items()]) if value else {}
+    return value
