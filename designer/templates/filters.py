@@ -570,8 +570,13 @@ def _b64decode(text: str) -> str:
     cleaned = cleaned[: len(cleaned) - len(cleaned) % 4 + (len(cleaned) % 4 if len(cleaned) % 4 > 1 else 0)]
     cleaned += "=" * (-len(cleaned) % 4)
     try:
-        return bytes_to_str(base64.b64decode(cleaned))
+        data = base64.b64decode(cleaned)
     except ValueError:
+        return ""
+    # Cerb 10.4 renders binary (non-UTF-8) results as '' (oracle dropbox-bot-029).
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
         return ""
 
 

@@ -37,9 +37,7 @@ def test_matches_cerb(engine: TemplateEngine, case: dict[str, Any]) -> None:
         assert re.fullmatch(SHAPES[case["id"]], output), output
     elif case["id"] in PERMUTATIONS:
         assert sorted(output.split("\n")) == sorted(expected.split("\n"))
-    elif case.get("volatile"):
-        pytest.fail(f"volatile case {case['id']} has no shape check")
-    else:
+    else:  # includes volatile cases whose output does not depend on the clock (prompt-bot-041)
         assert output == expected
 
 
