@@ -54,11 +54,10 @@ class LocalLambdaService:
                  region: str = "us-east-1", access_key_id: str | None = None,
                  secret_access_key: str | None = None, account_id: str = "123456789012",
                  concurrency: int = 10) -> None:
-        if (access_key_id is None) != (secret_access_key is None):
-            raise DesignerError("Give both an access key id and a secret access key, or neither",
-                                hint="with neither, a fresh random pair is generated")
-        if access_key_id is None or secret_access_key is None:
-            access_key_id, secret_access_key = _random_key_pair()
+        # Whatever is not given is generated (the ready line shows it).
+        random_key, random_secret = _random_key_pair()
+        access_key_id = access_key_id or random_key
+        secret_access_key = secret_access_key or random_secret
         self.functions_dir = Path(functions_dir) if functions_dir is not None else None
         self.host = host
         self.port = port
