@@ -12,7 +12,6 @@ import json
 import logging
 import math
 import random
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -362,7 +361,6 @@ class Invoker:
         self.cassette = cassette
         self._sleep = sleep
         self._rand = rand
-        self._lock = threading.Lock()
 
     def invoke(self, request: InvokeRequest) -> InvokeResult:
         payload = request.payload_bytes()
