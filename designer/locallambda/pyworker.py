@@ -177,7 +177,10 @@ def main() -> None:
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
 
-    # Memory limit: the bare runtime's address space plus the function's memory size.
+    # Memory limit: the bare runtime's address space plus the function's memory size. RLIMIT_AS counts
+    # reserved address space, so keep per-thread reservations (stacks, malloc arenas) small, or a handler
+    # with a thread pool would "run out" of memory it never touches.
+    threading.stack_size(2 * 1024 * 1024)
     mem_mb = int(os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128"))
     if os.environ.get("LOCAL_LAMBDA_MEMORY_LIMIT", "1") == "1":
         limit = _vm_size_bytes() + mem_mb * 1024 * 1024

@@ -106,6 +106,7 @@ class Worker:
             "_HANDLER": spec.handler,
             "PYTHONUNBUFFERED": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
+            "MALLOC_ARENA_MAX": "2",  # see pyworker's memory limit
         }
         r, w = os.pipe()
         if spec.runtime.startswith("nodejs"):

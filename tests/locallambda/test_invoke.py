@@ -245,3 +245,22 @@ def test_stop_kills_every_worker(functions_dir: Path) -> None:
         assert svc.warm_workers() == [pid]
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_service_wide_concurrency_limit(functions_dir: Path) -> None:
+    from .conftest import make_client
+
+    with LocalLambdaService(functions_dir, concurrency=1) as one:
+        c = make_client(one)
+        t = threading.Thread(target=lambda: c.invoke(FunctionName="echo", Payload=b'{"hold": 1}'))
+        one.faults.slow(n=1, seconds=0.0, function="nothing")  # no effect on echo: scoped faults stay put
+        one.pool.reserve("someone-else", None)  # occupy the only slot, as a long call would
+        try:
+            with pytest.raises(c.exceptions.TooManyRequestsException) as info:
+                c.invoke(FunctionName="echo", Payload=b"{}")
+            assert info.value.response["Reason"] == "ConcurrentInvocationLimitExceeded"
+        finally:
+            one.pool.release("someone-else")
+        t.start()
+        t.join()
+        assert one.faults.pending()[0]["function"] == "nothing"
