@@ -12,8 +12,9 @@ from tests.conftest import ROOT
 
 
 def test_import_contracts_hold():
-    exe = shutil.which("lint-imports") or str(Path(sys.executable).with_name("lint-imports"))
-    if not Path(exe).exists():
+    beside = Path(sys.executable).with_name("lint-imports")  # the test environment's own, first
+    exe = str(beside) if beside.exists() else shutil.which("lint-imports")
+    if not exe:
         pytest.skip("import-linter is not installed")
     result = subprocess.run([exe, "--config", "pyproject.toml"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
