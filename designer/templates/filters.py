@@ -64,8 +64,17 @@ def php_round(value: float, precision: int = 0) -> float:
 
 # --- Twig core ------------------------------------------------------------------------------------------
 
+def _text(value: Any, name: str) -> str:
+    """A string argument of a PHP 8 string function: arrays are a TypeError there."""
+    if is_array(value):
+        raise TemplateError(f"{name}(): Argument #1 ($string) must be of type string, array given")
+    return to_php_string(value)
+
+
 @_filter()
 def abs_(value: Any) -> Any:
+    if is_array(value) or (isinstance(value, str) and not is_numeric(value)):
+        raise TemplateError(f"abs(): Argument #1 ($num) must be of type int|float, {_type(value)} given")
     return abs(to_number(value))
 
 
@@ -91,7 +100,7 @@ def batch(items: Any, size: Any, fill: Any = None, preserve_keys: bool = True) -
 
 @_filter()
 def capitalize(value: Any) -> str:
-    text = to_php_string(value)
+    text = _text(value, "mb_substr")
     return text[:1].upper() + text[1:].lower()
 
 
@@ -284,12 +293,12 @@ def length(value: Any) -> int:
 
 @_filter()
 def lower(value: Any) -> str:
-    return to_php_string(value).lower()
+    return _text(value, "mb_strtolower").lower()
 
 
 @_filter()
 def upper(value: Any) -> str:
-    return to_php_string(value).upper()
+    return _text(value, "mb_strtoupper").upper()
 
 
 def array_merge(*arrays: Any) -> Any:
@@ -317,7 +326,7 @@ def merge(value: Any, other: Any) -> Any:
 
 @_filter()
 def nl2br(value: Any) -> str:
-    return re.sub(r"(\r\n|\n\r|\n|\r)", r"<br />\1", to_php_string(value))
+    return re.sub(r"(\r\n|\n\r|\n|\r)", r"<br />\1", _text(value, "nl2br"))
 
 
 @_filter()
@@ -440,7 +449,9 @@ def sort(value: Any) -> Any:
 
 
 def _type(value: Any) -> str:
-    return "null" if value is None else type(value).__name__
+    from designer.templates.runtime import _type as php_type
+
+    return php_type(value)
 
 
 @_filter()
@@ -467,7 +478,7 @@ def explode(delim: str, text: str, limit: Any = None) -> list[str]:
 
 @_filter()
 def striptags(value: Any, allowed: Any = None) -> str:
-    text = to_php_string(value)
+    text = _text(value, "strip_tags")
     allowed_tags = set(re.findall(r"<([a-zA-Z0-9]+)>", to_php_string(allowed))) if allowed else set()
 
     def keep(match: re.Match[str]) -> str:
@@ -481,12 +492,12 @@ def striptags(value: Any, allowed: Any = None) -> str:
 @_filter()
 def title(value: Any) -> str:
     return re.sub(r"[^\W_]+('[^\W_]+)?", lambda m: m.group(0)[:1].upper() + m.group(0)[1:].lower(),
-                  to_php_string(value))
+                  _text(value, "mb_convert_case"))
 
 
 @_filter()
 def trim(value: Any, chars: Any = None, side: Any = "both") -> str:
-    text = to_php_string(value)
+    text = _text(value, "trim")
     mask = " \t\n\r\0\x0b" if chars is None else _char_mask(to_php_string(chars))
     if side == "left":
         return text.lstrip(mask)

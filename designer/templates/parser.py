@@ -320,6 +320,10 @@ class Parser:
                     expr = self.parse_test(expr, negate=op == "isnot", token=token)
                     continue
                 rhs = self.parse_expression(prec if right else prec + 1)
+                if op == "pow" and isinstance(expr, TwigOp) and expr.op in ("neg", "pos"):
+                    # Twig compiles "-2 ** 2" to PHP "(-2 ** 2)", which PHP reads as -(2 ** 2).
+                    expr = TwigOp(expr.op, [TwigOp(op, [expr.args[0], rhs], lineno=token.line)], lineno=token.line)
+                    continue
                 expr = TwigOp(op, [expr, rhs], lineno=token.line)
             if precedence == 0:
                 expr = self.parse_conditional(expr)

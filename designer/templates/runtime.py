@@ -356,11 +356,11 @@ def test_iterable(value: Any) -> bool:
 
 
 def test_even(value: Any) -> bool:
-    return php.to_int(value) % 2 == 0
+    return mod(value, 2) == 0
 
 
 def test_odd(value: Any) -> bool:
-    return php.to_int(value) % 2 == 1
+    return mod(value, 2) != 0
 
 
 def test_divisibleby(value: Any, divisor: Any) -> bool:
