@@ -350,3 +350,21 @@ def test_real_aws_invoke_named_function() -> None:
     result = call(creds, function=os.environ["BOT_DESIGNER_AWS_FUNCTION"], payload={}, log_tail=True)
     assert result.status_code == 200
     assert result.request_id
+
+
+def test_backoff_is_bounded_full_jitter() -> None:
+    policy = RetryPolicy(base_delay=0.1, max_delay=1.0)
+    assert policy.delay(1, lambda: 1.0) == pytest.approx(0.1)
+    assert policy.delay(3, lambda: 1.0) == pytest.approx(0.4)
+    assert policy.delay(10, lambda: 1.0) == pytest.approx(1.0)  # capped
+    assert policy.delay(2, lambda: 0.0) > 0  # never a busy loop
+    assert not policy.should_retry(LambdaFunctionNotFoundError("x"))
+    assert policy.should_retry(LambdaThrottledError("x"))
+    assert not RetryPolicy(retry_server_errors=False).should_retry(LambdaServiceError("x"))
+
+
+def test_invalid_invocation_type_and_empty_name(creds: AwsCredentials) -> None:
+    with pytest.raises(LambdaInvalidRequestError):
+        call(creds, invocation_type="Sometimes")
+    with pytest.raises(LambdaInvalidRequestError):
+        call(creds, function="")

@@ -232,6 +232,14 @@ def test_lex_throttled_is_429(creds: AwsCredentials, svc: Any) -> None:
     assert info.value.code == "LimitExceededException"
 
 
+def test_lex_concurrency_exhausted_is_429(creds: AwsCredentials) -> None:
+    with pytest.raises(LexLimitExceededError) as info:
+        lex_codehook(creds, "LexNoConcurrency", _order_event(FlowerType="roses"))
+    assert info.value.status_code == 429
+    assert "maximum concurrency" in info.value.message
+    assert info.value.to_dict()["code"] == "LimitExceededException"
+
+
 @pytest.mark.parametrize(("reply", "problem"), [
     ({"dialogAction": {"type": "Close"}}, "Close needs dialogAction.fulfillmentState"),
     ({"dialogAction": {"type": "Close", "fulfillmentState": "Done"}}, "Fulfilled or Failed"),
