@@ -273,7 +273,7 @@ def json_encode(value: Any, options: Any = 0) -> str:
     try:
         return php_json_encode(value, pretty=bool(flags & 128), escape_slashes=not flags & 64,
                                escape_unicode=not flags & 256)
-    except ValueError:
+    except (ValueError, RecursionError):
         return ""
 
 

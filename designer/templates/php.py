@@ -400,12 +400,17 @@ def php_json_encode(value: Any, *, pretty: bool = False, escape_slashes: bool = 
         items = array_items(value)
         as_object = isinstance(value, JsonObject) or (
             isinstance(value, dict) and items and not is_list_keys([k for k, _ in items]))
+        parts: list[str] = []
+        # Plain loops, not comprehensions: one Python frame per nesting level keeps PHP's depth 512 reachable.
         if as_object:
-            parts = [f"{_json_string(str(k), escape_slashes, escape_unicode)}:{' ' if pretty else ''}"
-                     f"{php_json_encode(v, **kwargs)}" for k, v in items]
+            separator = ": " if pretty else ":"
+            for k, v in items:
+                parts.append(_json_string(str(k), escape_slashes, escape_unicode) + separator
+                             + php_json_encode(v, **kwargs))
             open_, close = "{", "}"
         else:
-            parts = [php_json_encode(v, **kwargs) for _, v in items]
+            for _, v in items:
+                parts.append(php_json_encode(v, **kwargs))
             open_, close = "[", "]"
         if not parts:
             return open_ + close
