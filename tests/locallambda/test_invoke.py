@@ -151,26 +151,30 @@ def test_workers_stay_warm_between_calls(client: Any, svc: LocalLambdaService) -
     assert b1["pid"] in svc.warm_workers("crasher")
 
 
-def test_concurrency_beyond_reserved_is_throttled(client: Any, svc: LocalLambdaService) -> None:
+def test_concurrency_beyond_reserved_is_throttled(client: Any, svc: LocalLambdaService, tmp_path: Path) -> None:
+    release = tmp_path / "release"
     results: list[Any] = []
 
-    def slow_call() -> None:
-        results.append(_call(client, "sleepy", {"seconds": 0.3})[1])
+    def held_call() -> None:  # occupies gate's only slot until the test lets it go
+        results.append(_call(client, "gate", {"release": str(release)})[1])
 
-    t = threading.Thread(target=slow_call)
+    t = threading.Thread(target=held_call)
     t.start()
-    deadline = time.monotonic() + 10
-    while svc.in_flight("sleepy") < 1 and time.monotonic() < deadline:
-        time.sleep(0.005)
-    assert svc.in_flight("sleepy") == 1
-    with pytest.raises(client.exceptions.TooManyRequestsException) as info:
-        client.invoke(FunctionName="sleepy", Payload=b"{}")
-    err = info.value.response
-    assert err["ResponseMetadata"]["HTTPStatusCode"] == 429
-    assert err["Reason"] == "ReservedFunctionConcurrentInvocationLimitExceeded"
-    assert err["message"] == "Rate Exceeded."
-    t.join()
-    assert results == [{"slept": 0.3}]
+    try:
+        deadline = time.monotonic() + 10
+        while svc.in_flight("gate") < 1 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert svc.in_flight("gate") == 1
+        with pytest.raises(client.exceptions.TooManyRequestsException) as info:
+            client.invoke(FunctionName="gate", Payload=json.dumps({"release": str(release)}))
+        err = info.value.response
+        assert err["ResponseMetadata"]["HTTPStatusCode"] == 429
+        assert err["Reason"] == "ReservedFunctionConcurrentInvocationLimitExceeded"
+        assert err["message"] == "Rate Exceeded."
+    finally:
+        release.touch()
+        t.join()
+    assert results == [{"released": True}]
 
 
 def test_node_callback_handler(client: Any) -> None:
