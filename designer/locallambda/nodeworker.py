@@ -130,6 +130,9 @@ function fatal(e) {
   send({ type: 'result', ok: false, exit: true, error: body, max_rss_mb: maxRss() });
   process.exit(1);
 }
+// Don't outlive a service that died without killing us.
+const PARENT = process.ppid;
+setInterval(() => { if (process.ppid !== PARENT) process.exit(0); }, 500).unref();
 process.on('uncaughtException', fatal);
 process.on('unhandledRejection', fatal);
 

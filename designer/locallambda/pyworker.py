@@ -162,8 +162,17 @@ class _InitError(Exception):
         self.error_type = error_type
 
 
+def _orphan_watchdog(parent: int) -> None:
+    # The service normally kills us; if it died without doing so (SIGKILL), don't outlive it.
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
 def main() -> None:
     global _OUT, _REQUEST_ID
+    threading.Thread(target=_orphan_watchdog, args=(os.getppid(),), daemon=True).start()
     _OUT = os.fdopen(int(sys.argv[1]), "wb", buffering=0)  # type: ignore[assignment]
     task_root = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
     sys.path[0:1] = [task_root]  # the handler's folder, not this package's

@@ -212,3 +212,45 @@ def test_failed_event_call_is_retried(client: Any, svc: LocalLambdaService, tmp_
         assert marker.read_text() == "xxx"  # the call plus AWS's two retries
     finally:
         client.delete_function(FunctionName="AlwaysFails")
+
+
+def test_busy_workers_exit_when_the_service_is_killed(functions_dir: Path, tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "killed.py"
+    script.write_text(
+        "import sys, threading, boto3\n"
+        "from botocore.config import Config\n"
+        "from designer.locallambda import LocalLambdaService\n"
+        f"svc = LocalLambdaService({str(functions_dir)!r}).start()\n"
+        "c = boto3.client('lambda', endpoint_url=svc.endpoint, region_name=svc.region,\n"
+        "    aws_access_key_id=svc.access_key_id, aws_secret_access_key=svc.secret_access_key,\n"
+        "    config=Config(retries={'total_max_attempts': 1}, read_timeout=60))\n"
+        f"threading.Thread(target=lambda: c.invoke(FunctionName='gate', Payload=b'{{\"release\": \"{tmp_path}/never\"}}'),\n"
+        "                 daemon=True).start()\n"
+        "import time\n"
+        "while not svc.pool._all: time.sleep(0.01)\n"
+        "w = next(iter(svc.pool._all))\n"
+        "print(w.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, PYTHONPATH=str(root) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert proc.stdout is not None
+        pid = int(proc.stdout.readline())
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    for _ in range(100):  # the worker's orphan watchdog notices within a second
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    pytest.fail(f"worker {pid} outlived its killed service")
