@@ -149,7 +149,11 @@ class Invoker:
     def _run(self, fn: Function, version: Version, request: dict[str, Any]) -> Outcome:
         spec = self._spec(fn, version)
         worker, cold = self.svc.pool.checkout(spec)
-        outcome = worker.invoke(request, spec.timeout)
+        try:
+            outcome = worker.invoke(request, spec.timeout)
+        except BaseException:
+            worker.kill()  # never hand a worker in an unknown state to the next call
+            raise
         outcome.init_ms = outcome.init_ms if cold else None
         if outcome.recycled:
             self.svc.note(f"[{fn.name}] worker {worker.pid} recycled ({(outcome.error or {}).get('errorType')})")
