@@ -117,7 +117,7 @@ class Parser:
             token = self.current
             if token.type == lx.EOF:
                 if end_tags:
-                    raise self.error(f'Unexpected end of template (expecting "{end_tags[0]}")')
+                    raise self.error(f'Unexpected end of template (expecting "{end_tags[-1]}")')
                 return body
             if token.type == lx.TEXT:
                 self.next()
