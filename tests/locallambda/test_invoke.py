@@ -268,3 +268,30 @@ def test_service_wide_concurrency_limit(functions_dir: Path) -> None:
         t.start()
         t.join()
         assert one.faults.pending()[0]["function"] == "nothing"
+
+
+def test_node_out_of_memory_recycles_the_worker(client: Any) -> None:
+    _, before = _call(client, "nodehog", {})
+    resp, body = _call(client, "nodehog", {"grow": True})
+    assert resp["FunctionError"] == "Unhandled" and body["errorType"] == "Runtime.OutOfMemory"
+    _, after = _call(client, "nodehog", {})
+    assert after["pid"] != before["pid"]
+
+
+def test_result_that_is_not_json_is_a_marshal_error(client: Any) -> None:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("m.py", "def handler(event, context):\n    return {1, 2}\n")
+    client.create_function(FunctionName="Unmarshalable", Runtime="python3.12", Handler="m.handler",
+                           Role="arn:aws:iam::123456789012:role/r", Code={"ZipFile": buf.getvalue()})
+    try:
+        resp, body = _call(client, "Unmarshalable", {})
+        assert resp["FunctionError"] == "Unhandled" and body["errorType"] == "Runtime.MarshalError"
+        client.update_function_configuration(FunctionName="Unmarshalable", Handler="m.absent")
+        resp, body = _call(client, "Unmarshalable", {})
+        assert body["errorType"] == "Runtime.HandlerNotFound"
+    finally:
+        client.delete_function(FunctionName="Unmarshalable")
