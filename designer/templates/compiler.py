@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 def _null_undefined(*args: Any, **kwargs: Any) -> None:
     """Twig with strict_variables=false: an undefined name is null."""
-    return None
+    return
 
 
 class TwigCodeGenerator(CodeGenerator):
@@ -124,13 +124,14 @@ class TwigCodeGenerator(CodeGenerator):
         self.writeline(f"{frame.symbols.ref('loop')} = {loop}.step()")
         self.blockvisit(node.body, frame)
         self.outdent()
+        # Twig restores the loop variables (and drops "loop") before the else branch and after the loop.
+        for ref, tmp in saved:
+            self.writeline(f"{ref} = {tmp}")
         if node.else_:
             self.writeline(f"if {loop}.index0 < 0:")
             self.indent()
             self.blockvisit(node.else_, frame)
             self.outdent()
-        for ref, tmp in saved:
-            self.writeline(f"{ref} = {tmp}")
 
     # Jinja2's own Getattr/Getitem/Filter/Test/Call nodes are never produced by the Twig parser.
 

@@ -6,7 +6,7 @@ import random
 import sys
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from jinja2 import Template
@@ -30,7 +30,7 @@ _RESERVED = ("self",)         # a name Jinja2 itself defines; looked up in the c
 class _Compiled:
     """A compiled template: the Jinja2 Template plus what the error mapper needs."""
 
-    __slots__ = ("template", "source")
+    __slots__ = ("source", "template")
 
     def __init__(self, template: Template, source: str) -> None:
         self.template = template
@@ -61,9 +61,9 @@ class TemplateEngine:
     # --- clock ---------------------------------------------------------------------------------------------
 
     def now(self) -> datetime:
-        current = self._now() if self._now is not None else datetime.now(timezone.utc)
+        current = self._now() if self._now is not None else datetime.now(UTC)
         if current.tzinfo is None:
-            current = current.replace(tzinfo=timezone.utc)
+            current = current.replace(tzinfo=UTC)
         return current.astimezone(self.timezone)
 
     def _date(self, value: Any, tz: Any) -> datetime:
@@ -127,7 +127,7 @@ class TemplateEngine:
                                   sys.exc_info()[2]) from None
         except MemoryError:
             raise SecurityError("Template used too much memory") from None
-        except Exception as exc:  # noqa: BLE001 - any runtime failure is Cerb's build() → false
+        except Exception as exc:
             log.debug("template runtime error", exc_info=True)
             raise self._with_line(TemplateError(f"{type(exc).__name__}: {exc}"), compiled,
                                   sys.exc_info()[2]) from None

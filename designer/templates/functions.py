@@ -8,14 +8,14 @@ from __future__ import annotations
 import copy
 import functools
 import logging
-import re
 import urllib.parse
 import xml.etree.ElementTree as ET
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from designer.templates import php, runtime
+from designer.templates.cerb_filters import _EMAIL_RE
 from designer.templates.errors import TemplateError
-from designer.templates.filters import _EMAIL_RE
 from designer.templates.pcre import preg_match_all
 from designer.templates.php import (
     array_items,
@@ -174,9 +174,6 @@ def fn_random(env: Any, values: Any = None, max_: Any = None) -> Any:
     return rng.choice(items)
 
 
-FUNCTIONS["random"].__name__ = "random"
-
-
 @_function()
 def fn_range(low: Any, high: Any, step: Any = 1) -> list[Any]:
     return runtime.range(low, high, step)
@@ -207,7 +204,7 @@ def fn_regexp_match_all(pattern: Any, text: Any, group: Any = 0) -> Any:
     matches = preg_match_all(to_php_string(pattern), to_php_string(text))
     index = php.to_int(group)
     if matches is None:
-        return [] if index else []
+        return []
     groups = (matches[0].re.groups if matches else _group_count(to_php_string(pattern)))
     table = [[(m.group(g) or "") for m in matches] for g in range(groups + 1)]
     if index:
@@ -398,11 +395,3 @@ def fn_xml_xpath(xml: Any, path: Any, element: Any = None) -> Any:
         index = php.to_int(element)
         return results[index] if 0 <= index < len(results) else None
     return results
-
-
-@_function()
-def fn_validate_regex(value: Any) -> bool:  # not in Cerb's list; removed below, kept out of templates
-    return bool(re)
-
-
-FUNCTIONS.pop("validate_regex", None)

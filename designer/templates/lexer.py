@@ -31,7 +31,7 @@ _OPERATOR_RE = re.compile(
 )
 _NAME_RE = re.compile(r"[a-zA-Z_\x7f-\uffff][a-zA-Z0-9_\x7f-\uffff]*")
 _NUMBER_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[eE][+\-][0-9]+)?")
-_SQ_STRING_RE = re.compile(r"'([^'\\]*(?:\\.[^'\\]*)*)'", re.S)
+_SQ_STRING_RE = re.compile(r"'([^'\\]*(?:\\.[^'\\]*)*)'", re.DOTALL)
 _WHITESPACE_RE = re.compile(r"[ \t\n\r\v\f\0]+")
 _PUNCTUATION = "()[]{}?:.,|"
 _LINE_WS = " \t\0\x0b"

@@ -42,8 +42,6 @@ def compile_php_regex(pattern: str) -> Any:
             return None
     if "A" in modifiers:
         body = r"\G(?:" + body + ")" if _regex else "(?:" + body + ")"
-    if "D" not in modifiers and "m" not in modifiers:
-        body = body  # PCRE's "$" already matches before a final newline, as Python's does
     try:
         if _regex is not None:
             body = body.replace(r"\z", r"\Z")
@@ -55,7 +53,7 @@ def compile_php_regex(pattern: str) -> Any:
         body = body.replace("(?P<!", "(?<!")
         flags = 0
         for ch in flags_text:
-            flags |= {"i": re.I, "m": re.M, "s": re.S, "x": re.X}[ch]
+            flags |= {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}[ch]
         return re.compile(body, flags)
     except Exception:  # noqa: BLE001 - any compile failure is PHP's "false"
         log.debug("invalid PCRE pattern %r", pattern)

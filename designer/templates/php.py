@@ -11,8 +11,8 @@ import json
 import logging
 import math
 import re
-from decimal import Decimal
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -123,7 +123,7 @@ def to_int(value: Any) -> int:
     return max(INT_MIN, min(INT_MAX, number))
 
 
-def normalize_number(value: int | float) -> int | float:
+def normalize_number(value: float) -> int | float:
     """Integers outside PHP's 64-bit range become floats, as PHP arithmetic does."""
     if isinstance(value, int) and not isinstance(value, bool) and not INT_MIN <= value <= INT_MAX:
         return float(value)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import calendar
 import logging
 import re
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from designer.templates.errors import TemplateError
@@ -31,7 +32,7 @@ def get_timezone(name: Any) -> tzinfo:
         return name
     text = str(name)
     if text.upper() in ("UTC", "GMT", "Z"):
-        return timezone.utc
+        return UTC
     match = re.fullmatch(r"([+-])(\d{1,2}):?(\d{2})?", text)
     if match:
         offset = timedelta(hours=int(match.group(2)), minutes=int(match.group(3) or 0))
@@ -59,7 +60,7 @@ def _suffix(day: int) -> str:
 
 
 def _tz_name(dt: datetime) -> str:
-    if dt.tzinfo is timezone.utc or (isinstance(dt.tzinfo, ZoneInfo) and dt.tzinfo.key in ("UTC", "Etc/UTC")):
+    if dt.tzinfo is UTC or (isinstance(dt.tzinfo, ZoneInfo) and dt.tzinfo.key in ("UTC", "Etc/UTC")):
         return "UTC"
     name = dt.tzname() or ""
     if not name or name.startswith(("UTC+", "UTC-")) or re.fullmatch(r"[+-]\d+", name):
@@ -96,7 +97,7 @@ _FORMATS: dict[str, Callable[[datetime], str]] = {
     "t": lambda d: str(calendar.monthrange(d.year, d.month)[1]), "L": lambda d: "1" if calendar.isleap(d.year) else "0",
     "o": lambda d: str(_iso(d)[0]), "Y": lambda d: str(d.year), "y": lambda d: f"{d.year % 100:02d}",
     "a": lambda d: "am" if d.hour < 12 else "pm", "A": lambda d: "AM" if d.hour < 12 else "PM",
-    "B": lambda d: f"{int(((d.astimezone(timezone.utc).timestamp() + 3600) % 86400) / 86.4):03d}",
+    "B": lambda d: f"{int(((d.astimezone(UTC).timestamp() + 3600) % 86400) / 86.4):03d}",
     "g": lambda d: str(d.hour % 12 or 12), "G": lambda d: str(d.hour), "h": lambda d: f"{d.hour % 12 or 12:02d}",
     "H": lambda d: f"{d.hour:02d}", "i": lambda d: f"{d.minute:02d}", "s": lambda d: f"{d.second:02d}",
     "u": lambda d: f"{d.microsecond:06d}", "v": lambda d: f"{d.microsecond // 1000:03d}",
@@ -167,7 +168,7 @@ def _year(text: str) -> int:
     return year
 
 
-def _apply(p: _Parsed, kind: str, m: re.Match[str]) -> bool:  # noqa: C901 - one branch per token kind
+def _apply(p: _Parsed, kind: str, m: re.Match[str]) -> bool:
     g = m.groups()
     if kind == "ts":
         p.timestamp = int(g[0])
@@ -266,7 +267,7 @@ def _add_months(dt: datetime, months: int) -> datetime:
 
 def _resolve(p: _Parsed, base: datetime) -> datetime:
     if p.timestamp is not None:
-        return datetime.fromtimestamp(p.timestamp, timezone.utc).astimezone(p.tz or base.tzinfo)
+        return datetime.fromtimestamp(p.timestamp, UTC).astimezone(p.tz or base.tzinfo)
     dt = base if p.tz is None else base.astimezone(p.tz).replace(tzinfo=None).replace(tzinfo=p.tz)
     if p.tz is not None:
         dt = datetime.combine(base.astimezone(p.tz).date(), base.astimezone(p.tz).time(), p.tz)
@@ -302,7 +303,7 @@ def _resolve(p: _Parsed, base: datetime) -> datetime:
             if unit in ("d", "w", "f"):
                 dt = dt + timedelta(days=seconds // 86400)
             else:
-                dt = datetime.fromtimestamp(dt.timestamp() + seconds, timezone.utc).astimezone(dt.tzinfo)
+                dt = datetime.fromtimestamp(dt.timestamp() + seconds, UTC).astimezone(dt.tzinfo)
     if p.first_last is not None:
         days = calendar.monthrange(dt.year, dt.month)[1]
         dt = dt.replace(day=1 if p.first_last == "first" else days)
@@ -331,10 +332,10 @@ def to_datetime(value: Any, now: datetime, tz: tzinfo | None) -> datetime:
     elif value is None or value == "now" or value == "":
         result = now
     elif isinstance(value, bool):
-        result = datetime.fromtimestamp(int(value), timezone.utc)
+        result = datetime.fromtimestamp(int(value), UTC)
     elif isinstance(value, int) or (isinstance(value, str) and re.fullmatch(r"-?\d+", value)):
         try:
-            result = datetime.fromtimestamp(int(value), timezone.utc)
+            result = datetime.fromtimestamp(int(value), UTC)
         except (OverflowError, OSError, ValueError):
             raise TemplateError(f"Timestamp out of range ({value})") from None
     elif isinstance(value, float):

@@ -93,7 +93,7 @@ def _item(obj: Any, key: Any) -> Any:
     return php.MISSING
 
 
-def getattr(obj: Any, name: Any) -> Any:  # noqa: A001 - Twig's "." operator
+def getattr(obj: Any, name: Any) -> Any:
     if isinstance(name, str) and name.startswith("__"):
         raise _refuse(name)
     value = _item(obj, name)
@@ -278,11 +278,11 @@ def mod(a: Any, b: Any) -> int:
     return -result if x < 0 else result
 
 
-def pow(a: Any, b: Any) -> Any:  # noqa: A001 - Twig's "**"
+def pow(a: Any, b: Any) -> Any:
     x, y = _numbers(a, b, "**")
-    if isinstance(x, int) and isinstance(y, int) and y >= 0:
-        if abs(x) <= 1 or y * math.log2(abs(x)) < 64:
-            return normalize_number(x**y)
+    small = isinstance(x, int) and isinstance(y, int) and y >= 0 and (abs(x) <= 1 or y * math.log2(abs(x)) < 64)
+    if small:  # exact integer power only when it cannot explode (PHP overflows to float anyway)
+        return normalize_number(x**y)
     try:
         return float(x) ** float(y)
     except OverflowError:
@@ -311,7 +311,7 @@ def bxor(a: Any, b: Any) -> int:
     return php.to_int(a) ^ php.to_int(b)
 
 
-def range(low: Any, high: Any, step: Any = 1) -> list[Any]:  # noqa: A001 - Twig's ".." and range()
+def range(low: Any, high: Any, step: Any = 1) -> list[Any]:
     """PHP ``range``: inclusive, descending when low > high, letters for one-character strings."""
     if (isinstance(low, str) and isinstance(high, str) and len(low) >= 1 and len(high) >= 1
             and not is_numeric(low) and not is_numeric(high)):
@@ -390,7 +390,7 @@ def for_seq(seq: Any, pairs: bool) -> list[Any]:
 class Loop:
     """Twig's ``loop`` variable; ``loop.parent`` reaches the enclosing loop and the outer variables."""
 
-    __slots__ = ("length", "index0", "_parent_loop", "_context", "_budget")
+    __slots__ = ("_budget", "_context", "_parent_loop", "index0", "length")
 
     def __init__(self, length: int, parent_loop: Any, context: Any) -> None:
         self.length = length
@@ -426,7 +426,7 @@ class Loop:
 class ParentContext:
     """What ``loop.parent`` gives: ``loop`` is the outer loop; other names come from the render context."""
 
-    __slots__ = ("_loop", "_context")
+    __slots__ = ("_context", "_loop")
 
     def __init__(self, loop: Any, context: Any) -> None:
         self._loop = loop
@@ -434,7 +434,8 @@ class ParentContext:
 
     def __twig_attr__(self, name: Any) -> Any:
         if name == "loop":
-            return None if self._loop is php.MISSING or self._loop is None else self._loop
+            loop = self._loop
+            return None if loop is None or loop is php.MISSING or _is_jinja_missing(loop) else loop
         if isinstance(name, str):
             value = self._context.resolve_or_missing(name)
             if value is not php.MISSING and not _is_jinja_missing(value):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ from designer.templates import TemplateEngine
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 ORACLE_FILE = FIXTURES / "twig" / "twig-oracle.jsonl"
 PACKAGES_DIR = FIXTURES / "packages"
-ORACLE_NOW = datetime(2026, 11, 22, 9, 11, 9, tzinfo=timezone.utc)
+ORACLE_NOW = datetime(2026, 11, 22, 9, 11, 9, tzinfo=UTC)
 
 
 def load_oracle() -> list[dict[str, Any]]:

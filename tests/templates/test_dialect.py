@@ -1,7 +1,7 @@
 """The Twig dialect: syntax, printing, scoping and whitespace rules as Cerb's Twig has them; and the API."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -113,7 +113,7 @@ def test_compiled_templates_are_cached_and_bounded() -> None:
 
 
 def test_clock_can_be_pinned() -> None:
-    engine = TemplateEngine(now=lambda: datetime(2020, 2, 29, 12, 0, tzinfo=timezone.utc))
+    engine = TemplateEngine(now=lambda: datetime(2020, 2, 29, 12, 0, tzinfo=UTC))
     assert engine.render("{{ 'now'|date('Y-m-d H:i') }}|{{ date()|date('U') }}", {}) == "2020-02-29 12:00|1582977600"
     assert engine.render("{{ 'now'|date('H:i', 'Asia/Tokyo') }}", {}) == "21:00"
 
