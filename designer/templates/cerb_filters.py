@@ -11,8 +11,8 @@ import urllib.parse
 from typing import Any
 
 from designer.templates import php
-from designer.templates.filters import _filter, bytes_to_str, number_format, php_round  # noqa: F401
 from designer.templates.errors import TemplateError
+from designer.templates.filters import _filter, bytes_to_str, number_format, php_round  # noqa: F401
 from designer.templates.pcre import preg_match
 from designer.templates.php import is_numeric, make_array, php_json_encode, to_number, to_php_string
 

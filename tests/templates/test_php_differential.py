@@ -137,8 +137,8 @@ def generated_templates(count_per_kind: int = 60, seed: int = 1234) -> list[str]
         "{{ max(1, 3, 2) }}{{ min([4, 2, 8]) }}{{ max('apple', 'banana') }}{{ cycle(['a', 'b'], 3) }}",
         "{{ attribute(map, 'a') }}{{ attribute(list, 1) }}",
         "{{ '%05.1f|%-5s|%5s|%x|%b|%+d|%%|%c'|format(3.14159, 'ab', 'cd', 255, 5, 7, 65) }}",
-        "{{ 1000000.5|number_format(2) }} {{ -1234.567|number_format(2, ',', ' ') }} {{ 0.5|round }} {{ 1.5|round }}"
-        " {{ -2.5|round }} {{ 2.45|round(1) }}",
+        ("{{ 1000000.5|number_format(2) }} {{ -1234.567|number_format(2, ',', ' ') }} {{ 0.5|round }} {{ 1.5|round }}"
+        " {{ -2.5|round }} {{ 2.45|round(1) }}"),
         "{{ 'a,b,c,d'|split(',', 2)|json_encode }}{{ 'a,b,c,d'|split(',', -1)|json_encode }}{{ 'abcde'|split('', 2)|json_encode }}",
         "{{ {a: 1, b: 2}|merge({b: 3, c: 4})|json_encode }}{{ [1, 2]|merge([3])|json_encode }}",
         "{{ [1, 2, 3, 4, 5]|batch(2, 'x')|json_encode }}",
@@ -157,9 +157,9 @@ def generated_templates(count_per_kind: int = 60, seed: int = 1234) -> list[str]
         "{{ regexp_match_all('/#(\\\\d+)/', 'Order #123 and #456', 1)|json_encode }}",
         "{{ 'data'|hash_hmac('secret') }}|{{ 'data'|hash_hmac('secret', 'sha1') }}",
         "{{ validate_email('a@b.co') ? 1 : 0 }}{{ validate_email('nope') ? 1 : 0 }}{{ validate_number('1.5') ? 1 : 0 }}",
-        "{% set j = {} %}{% set j = dict_set(j, 'a.b', 1) %}{% set j = dict_set(j, 'a.c', 2) %}"
+        ("{% set j = {} %}{% set j = dict_set(j, 'a.b', 1) %}{% set j = dict_set(j, 'a.c', 2) %}"
         "{% set j = dict_set(j, 'list.[]', 'x') %}{% set j = dict_set(j, 'list.[]', 'y') %}"
-        "{% set j = dict_set(j, 'dot{DOT}key', 3) %}{{ j|json_encode }}",
+        "{% set j = dict_set(j, 'dot{DOT}key', 3) %}{{ j|json_encode }}"),
         "{{ 'abcdefghij'|truncate(5) }}|{{ 'hello big world'|truncate(7, true) }}|{{ 'short'|truncate(10) }}",
         "{{ '&lt;b&gt; &amp; &quot;q&quot; &#039;s&#039;'|unescape }}|{{ 'a%20b%2Fc'|url_decode }}",
         "{{ 'x'|base64_encode }}{{ 'hello?'|base64url_encode }}{{ 'aGVsbG8/'|base64url_decode }}",
