@@ -175,7 +175,10 @@ def main() -> None:
     threading.Thread(target=_orphan_watchdog, args=(os.getppid(),), daemon=True).start()
     _OUT = os.fdopen(int(sys.argv[1]), "wb", buffering=0)  # type: ignore[assignment]
     task_root = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
-    sys.path[0:1] = [task_root]  # the handler's folder, not this package's
+    if getattr(sys, "frozen", False):
+        sys.path.insert(0, task_root)  # a bundle's own path entries hold the standard library: keep them
+    else:
+        sys.path[0:1] = [task_root]  # the handler's folder, not this package's
     os.chdir(task_root)
     stream = _LogStream()
     sys.stdout = stream  # type: ignore[assignment]

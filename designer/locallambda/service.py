@@ -293,6 +293,7 @@ class LocalLambdaService:
 def _make_handler(svc: LocalLambdaService) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # boto3 keeps connections alive
+        disable_nagle_algorithm = True  # headers and body go out as separate writes: no 40 ms delayed-ACK stall
         server_version = "LocalLambda/1.0"
 
         def _serve(self) -> None:
@@ -309,6 +310,13 @@ def _make_handler(svc: LocalLambdaService) -> type[BaseHTTPRequestHandler]:
             self._send(resp)
 
         def _send(self, resp: Response) -> None:
+            try:
+                self._write(resp)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the caller gave up (its timeout); nothing left to tell it
+                log.debug("client went away before the response was sent")
+
+        def _write(self, resp: Response) -> None:
             self.send_response(resp.status)
             for k, v in resp.headers.items():
                 self.send_header(k, v)

@@ -113,6 +113,8 @@ class Worker:
             node = shutil.which("node")
             assert node and node_script
             argv = [node, f"--max-old-space-size={max(spec.memory_size, 32)}", str(node_script), str(w)]
+        elif getattr(sys, "frozen", False):  # a desktop bundle: its executable runs the worker (scripts/bundle_main.py)
+            argv = [sys.executable, "--locallambda-pyworker", str(w)]
         else:
             argv = [sys.executable, "-u", str(PYWORKER), str(w)]
         try:
