@@ -107,6 +107,13 @@ class TwigCodeGenerator(CodeGenerator):
             self.writeline(f"try: {tmp} = {ref}", node)
             self.writeline(f"except NameError: {tmp} = missing")
             saved.append((ref, tmp))
+        scoped: list[tuple[str, str]] = []
+        for name in node.scoped:
+            tmp = self.temporary_identifier()
+            ref = frame.symbols.ref(name.name)
+            self.writeline(f"try: {tmp} = {ref} is missing")
+            self.writeline(f"except NameError: {tmp} = True")
+            scoped.append((ref, tmp))
         seq, loop, item = (self.temporary_identifier() for _ in range(3))
         self.writeline(f"{seq} = environment.rt.for_seq(", node)
         self.visit(node.iter, frame)
@@ -127,6 +134,8 @@ class TwigCodeGenerator(CodeGenerator):
         # Twig restores the loop variables (and drops "loop") before the else branch and after the loop.
         for ref, tmp in saved:
             self.writeline(f"{ref} = {tmp}")
+        for ref, was_missing in scoped:
+            self.writeline(f"if {was_missing}: {ref} = missing")
         if node.else_:
             self.writeline(f"if {loop}.index0 < 0:")
             self.indent()

@@ -58,7 +58,7 @@ TwigCall = _node_class("TwigCall", nodes.Expr, ("kind", "name", "args", "kwargs"
 TwigDefined = _node_class("TwigDefined", nodes.Expr, ("node",),
                           "``name is defined``: true when the variable exists, even if it is null.")
 TwigFor = _node_class("TwigFor", nodes.Stmt,
-                      ("saves", "target", "iter", "pairs", "test", "body", "else_", "loop_store"),
+                      ("saves", "scoped", "target", "iter", "pairs", "test", "body", "else_", "loop_store"),
                       "Twig's for loop, compiled inline in the enclosing scope (sets inside it are kept).")
 
 
@@ -198,7 +198,11 @@ class Parser:
         else:
             target = nodes.Tuple([self.store(str(n), line) for n in names[-2:]], "store", lineno=line)
         saved = [nodes.Name(str(n), "load", lineno=line) for n in names[-2:]] + [nodes.Name("loop", "load")]
-        return [TwigFor(saved, target, seq, len(names) > 1, test, body, else_, self.store("loop", line),
+        # Variables first created inside the loop are dropped after it, as Twig does.
+        created = sorted({n.name for stmt in body for n in stmt.find_all(nodes.Name)
+                          if n.ctx == "store" and n.name not in names and n.name != "loop"})
+        scoped = [nodes.Name(n, "load", lineno=line) for n in created]
+        return [TwigFor(saved, scoped, target, seq, len(names) > 1, test, body, else_, self.store("loop", line),
                         lineno=line)]
 
     def tag_set(self, token: Token) -> list[nodes.Node]:

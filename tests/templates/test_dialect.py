@@ -57,6 +57,9 @@ CASES = [
     ("{% for v in s %}x{% endfor %}{% for v in nul %}x{% endfor %}{% for v in 5 %}x{% endfor %}", ""),
     ("{% set t = 0 %}{% for v in list %}{% set t = t + v %}{% endfor %}{{ t }}", "6"),
     ("{% set v = 'keep' %}{% for v in list %}{% endfor %}{{ v }}", "keep"),
+    ("{% for x in list %}{% set created = x %}{% endfor %}[{{ created }}]", "[]"),
+    ("{% for x in list %}{% set n = x %}{% endfor %}[{{ n }}]", "[2]"),
+    ("{% for x in [] %}{% else %}{{ loop.index ?? 'no loop' }}{% endfor %}", "no loop"),
     ("{% set acc = {} %}{% for m in mx %}{% set acc = dict_set(acc, m.e, m.p) %}{% endfor %}{{ acc|json_encode }}",
      '{"b":2,"a":1}'),
     # set / with / filter / spaceless / verbatim / do
