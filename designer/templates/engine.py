@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import random
 import sys
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, tzinfo
@@ -49,6 +50,7 @@ class TemplateEngine:
         self._envs = {name: self._make_env(syntax) for name, syntax in
                       (("twig", lx.DEFAULT_SYNTAX), ("package", lx.PACKAGE_SYNTAX))}
         self._caches: dict[str, OrderedDict[str, _Compiled]] = {"twig": OrderedDict(), "package": OrderedDict()}
+        self._lock = threading.Lock()  # the simulator may render from worker threads
 
     def _make_env(self, syntax: lx.Syntax) -> TwigEnvironment:
         env = TwigEnvironment(syntax, FILTERS, FUNCTIONS)
@@ -79,10 +81,11 @@ class TemplateEngine:
     def compile(self, source: str, *, syntax: str = "twig") -> _Compiled:
         """Compile (or fetch from the LRU cache) a template; raises TemplateError on syntax/sandbox errors."""
         cache = self._caches[syntax]
-        compiled = cache.get(source)
-        if compiled is not None:
-            cache.move_to_end(source)
-            return compiled
+        with self._lock:
+            compiled = cache.get(source)
+            if compiled is not None:
+                cache.move_to_end(source)
+                return compiled
         try:
             template = self._envs[syntax].from_string(source)
         except TemplateError:
@@ -94,9 +97,10 @@ class TemplateEngine:
         except (SyntaxError, MemoryError) as exc:
             raise TemplateError(f"Template could not be compiled: {exc}") from None
         compiled = _Compiled(template, source)
-        cache[source] = compiled
-        if len(cache) > CACHE_SIZE:
-            cache.popitem(last=False)
+        with self._lock:
+            cache[source] = compiled
+            if len(cache) > CACHE_SIZE:
+                cache.popitem(last=False)
         return compiled
 
     def render(self, source: str, context: Mapping[str, Any]) -> str:

@@ -270,6 +270,10 @@ class Parser:
         stmts, ref = self._captured(token, "endspaceless")
         return [*stmts, nodes.Output([TwigOp("spaceless", [ref], lineno=token.line)], lineno=token.line)]
 
+    def tag_verbatim(self, token: Token) -> list[nodes.Node]:
+        # A well-formed verbatim block is consumed by the lexer; reaching here means extra tokens.
+        raise self.error('Unexpected token in "verbatim" tag', token)
+
     def tag_sandbox(self, token: Token) -> list[nodes.Node]:
         self.end_block()
         body = self.subparse(("endsandbox",))

@@ -138,3 +138,24 @@ def test_php_helpers() -> None:
     assert php_sort([3, 1, 2]) == {1: 1, 2: 2, 0: 3}
     assert php_sort({"b": 2, "a": 1}) == {"a": 1, "b": 2}
     assert next(iter(php_sort([{"x": "b", "p": 1}, {"x": "a", "p": 2}]).values()))["x"] == "a"
+
+
+def test_rendering_from_many_threads() -> None:
+    import threading
+
+    engine = TemplateEngine()
+    errors: list[BaseException] = []
+
+    def work(i: int) -> None:
+        try:
+            for j in range(50):
+                assert engine.render(f"{{{{ n + {j} }}}}", {"n": i}) == str(i + j)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
