@@ -160,6 +160,7 @@ class TwigEnvironment(ImmutableSandboxedEnvironment):
         self.filters.clear()
         self.tests.clear()
         self.undefined = _null_undefined  # type: ignore[assignment]
+        self.concat = runtime.bounded_concat  # type: ignore[assignment]  # joins {% set %} block buffers
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         tokens = self.twig_lexer.tokenize(source)

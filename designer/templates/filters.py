@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from designer.templates import php
-from designer.templates.errors import TemplateError
+from designer.templates.errors import SecurityError, TemplateError
 from designer.templates.php import (
     array_items,
     array_values,
@@ -22,7 +22,7 @@ from designer.templates.php import (
     to_number,
     to_php_string,
 )
-from designer.templates.runtime import check_size
+from designer.templates.runtime import MAX_STRING, bounded_concat, check_size
 
 log = logging.getLogger(__name__)
 
@@ -199,6 +199,8 @@ def sprintf(fmt: str, args: tuple[Any, ...] | list[Any]) -> str:
         arg = args[index]
         width = int(match.group(3) or 0)
         precision = int(match.group(4)) if match.group(4) is not None else None
+        if width > MAX_STRING or (precision or 0) > 1000:
+            raise TemplateError("sprintf(): width or precision too large")
         left = "-" in flags_text
         plus = "+" in flags_text
         pad = " "
@@ -257,8 +259,19 @@ def join(value: Any, glue: Any = "", and_: Any = None) -> str:
     glue_text = to_php_string(glue)
     parts = [to_php_string(v) for v in values]
     if and_ is not None and len(parts) > 1:
-        return check_size(glue_text.join(parts[:-1]) + to_php_string(and_) + parts[-1])
-    return check_size(glue_text.join(parts))
+        parts = [glue_text.join(parts[:-1]) if len(parts) < 64 else bounded_concat(_interleave(parts[:-1], glue_text)),
+                 parts[-1]]
+        glue_text = to_php_string(and_)
+    return bounded_concat(_interleave(parts, glue_text))
+
+
+def _interleave(parts: list[str], glue: str) -> list[str]:
+    out: list[str] = []
+    for index, part in enumerate(parts):
+        if index:
+            out.append(glue)
+        out.append(part)
+    return out
 
 
 @_filter()
@@ -327,6 +340,8 @@ def nl2br(value: Any) -> str:
 def number_format(value: Any, decimals: Any = 0, dec_point: Any = ".", thousands: Any = ",") -> str:
     number = float(to_number(value))
     places = max(0, php.to_int(decimals))
+    if places > 1000:
+        raise TemplateError("number_format(): too many decimals")
     rounded = php_round(number, places)
     text = f"{abs(rounded):.{places}f}"
     whole, _, frac = text.partition(".")
@@ -353,6 +368,11 @@ def strtr(text: str, pairs: dict[str, str]) -> str:
     if not pairs:
         return text
     pattern = re.compile("|".join(re.escape(k) for k in sorted(pairs, key=len, reverse=True)))
+    longest = max(len(v) for v in pairs.values())
+    if len(text) * longest > MAX_STRING:  # measure before building a possibly huge result
+        growth = sum(len(pairs[m.group(0)]) - len(m.group(0)) for m in pattern.finditer(text))
+        if len(text) + growth > MAX_STRING:
+            raise SecurityError(f"String too long (over {MAX_STRING} characters)")
     return check_size(pattern.sub(lambda m: pairs[m.group(0)], text))
 
 

@@ -58,6 +58,16 @@ def check_size(text: str) -> str:
     return text
 
 
+def bounded_concat(parts: list[str]) -> str:
+    """Join output pieces, refusing before building anything over the limit."""
+    total = 0
+    for part in parts:
+        total += len(part)
+    if total > MAX_STRING:
+        raise SecurityError(f"String too long (over {MAX_STRING} characters)")
+    return "".join(parts)
+
+
 def concat(a: Any, b: Any) -> str:
     return check_size(to_php_string(a) + to_php_string(b))
 

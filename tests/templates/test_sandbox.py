@@ -124,6 +124,21 @@ def test_payload_is_harmless(payload: str, expected: str) -> None:
     assert TemplateEngine().render(payload, dict(SECRET_CONTEXT)) == expected
 
 
+@pytest.mark.parametrize("payload", [
+    "{% set s %}{% for i in 1..100000 %}{{ big }}{% endfor %}{% endset %}{{ s|length }}",
+    "{% set l = [] %}{% for i in 1..10 %}{% set l = l|merge([big]) %}{% endfor %}{{ l|join|length }}",
+    "{{ 'aaaaaaa'|replace({'a': big}) }}",
+    "{{ big ~ big ~ big ~ big ~ big ~ big }}",
+    "{% for i in 1..10 %}{{ big }}{% endfor %}",
+    "{{ '%1000000000s'|format('x') }}",
+    "{{ 1|number_format(100000000) }}",
+    "{% set j = {} %}{% set j = dict_set(j, big|slice(0, 20000)|replace({'x': 'a.'}), 1) %}",
+])
+def test_big_strings_are_refused(payload: str) -> None:
+    with pytest.raises(TemplateError):
+        TemplateEngine().render(payload, {"big": "x" * 1_000_000})
+
+
 def test_deep_nesting_json_encode_is_bounded() -> None:
     engine = TemplateEngine()
     source = "{% set a = 1 %}{% for i in 1..2000 %}{% set a = [a] %}{% endfor %}{{ a|json_encode|length }}"
