@@ -115,7 +115,8 @@ def date_filter(env: Any, value: Any, fmt: Any = None, tz: Any = None) -> str:
 def date_modify(env: Any, value: Any, modifier: Any) -> Any:
     from designer.templates.phpdate import strtotime
 
-    return strtotime(to_php_string(modifier), env.twig_date(value, None))
+    # Twig converts with timezone=false: the date keeps its own zone while it is modified.
+    return strtotime(to_php_string(modifier), env.twig_date(value, False))
 
 
 @_filter()

@@ -287,6 +287,8 @@ def _resolve(p: _Parsed, base: datetime) -> datetime:
         if hour > 23 or minute > 59 or second > 60:
             raise TemplateError("Failed to parse time string: invalid time")
         dt = dt.replace(hour=hour, minute=minute, second=min(second, 59), microsecond=micro)
+    if p.first_last is not None:
+        dt = dt.replace(day=1)  # "first/last day of" counts months from the 1st: no day overflow
     for amount, unit in p.relative:
         if unit == "m":
             dt = _add_months(dt, amount)
@@ -306,9 +308,7 @@ def _resolve(p: _Parsed, base: datetime) -> datetime:
                 dt = datetime.fromtimestamp(dt.timestamp() + seconds, UTC).astimezone(dt.tzinfo)
     if p.first_last is not None:
         days = calendar.monthrange(dt.year, dt.month)[1]
-        dt = dt.replace(day=1 if p.first_last == "first" else days)
-        if p.time is None:
-            dt = dt.replace(hour=0, minute=0, second=0, microsecond=0)
+        dt = dt.replace(day=1 if p.first_last == "first" else days)  # PHP keeps the time of day here
     if p.weekday is not None:
         target, behaviour = p.weekday
         delta = (target - dt.weekday()) % 7

@@ -183,6 +183,34 @@ def generated_templates(count_per_kind: int = 60, seed: int = 1234) -> list[str]
     return out
 
 
+# Dates with fixed inputs (no clock): every PHP format letter, time zones, strtotime forms, date_modify.
+DATE_INPUTS = ["0", "86400", "1551805323", "'1551805323'", "'2019-03-05 17:02:03'", "'2019-03-05T17:02:03Z'",
+               "'2019-03-05T17:02:03+02:00'", "'2020-02-29'", "'2021-01-03 00:00:00'", "'12/25/2020'",
+               "'25.12.2020'", "'March 5, 2019'", "'5 March 2019'", "'Mar 5 2019 10:30pm'", "'@1000000000'",
+               "'2019-12-30'", "'2024-12-31 23:59:59'"]
+DATE_FORMATS = ["'Y-m-d H:i:s'", "'D, d M Y H:i:s O'", "'r'", "'c'", "'U'", "'l jS F Y g:ia'", "'N w z t L'",
+                "'W o y n G h A'", "'e T P p Z I'", "'Ymd\\\\THis\\\\Z'", "'\\\\Y\\\\m'", "'u v B'"]
+DATE_ZONES = ["'UTC'", "'America/New_York'", "'Europe/Paris'", "'Asia/Kolkata'", "'Australia/Adelaide'"]
+DATE_MODIFIERS = ["'+1 day'", "'-2 hours'", "'+1 month'", "'+1 year'", "'+3 weeks'", "'-90 minutes'",
+                  "'first day of next month'", "'last day of this month'", "'next monday'", "'last friday'",
+                  "'+2 weekdays'", "'1 week ago'", "'noon'", "'midnight'", "'tomorrow'", "'yesterday 14:00'"]
+
+
+def date_templates() -> list[str]:
+    rng = random.Random(99)
+    out = []
+    for value in DATE_INPUTS:
+        for fmt in DATE_FORMATS:
+            out.append(f"{{{{ {value}|date({fmt}, {rng.choice(DATE_ZONES)}) }}}}")
+    for value in DATE_INPUTS[2:]:
+        for modifier in DATE_MODIFIERS:
+            out.append(f"{{{{ {value}|date_modify({modifier})|date('Y-m-d H:i:s D') }}}}")
+    out.append("{{ '2019-01-31'|date_modify('+1 month')|date('Y-m-d') }}{{ '2020-03-31'|date_modify('-1 month')|date('Y-m-d') }}")
+    out.append("{{ '2019-01-31 10:00'|date_modify('first day of next month')|date('Y-m-d H:i') }}"
+               "{{ '2019-01-31'|date_modify('last day of next month')|date('Y-m-d') }}")
+    return out
+
+
 def _context() -> dict[str, Any]:
     return dict(load_oracle()[0]["context"])
 
@@ -190,7 +218,8 @@ def _context() -> dict[str, Any]:
 def _cases() -> list[tuple[str, str]]:
     cases = [(f"pkg-{i}", t) for i, t in enumerate(package_templates())]
     cases += [(f"gen-{i}", t) for i, t in enumerate(generated_templates())]
-    return [(cid, t) for cid, t in cases if not any(v in t for v in VOLATILE)]
+    cases = [(cid, t) for cid, t in cases if not any(v in t for v in VOLATILE)]
+    return cases + [(f"date-{i}", t) for i, t in enumerate(date_templates())]
 
 
 CASES = _cases()
