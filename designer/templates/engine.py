@@ -13,6 +13,7 @@ from typing import Any
 from jinja2 import Template
 from jinja2.exceptions import TemplateSyntaxError
 
+from designer.templates import cerb10  # noqa: F401 - registers Cerb 10.x filters/functions
 from designer.templates import lexer as lx
 from designer.templates.compiler import TwigEnvironment
 from designer.templates.errors import SecurityError, TemplateError

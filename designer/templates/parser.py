@@ -38,7 +38,7 @@ ALLOWED_TAGS = {"do", "filter", "apply", "for", "if", "sandbox", "set", "spacele
 FORBIDDEN_TAGS = {"autoescape", "block", "embed", "extends", "flush", "from", "import", "include", "macro",
                   "use", "deprecated", "guard", "cache", "raw", "call", "break", "continue"}
 TESTS = {"defined", "empty", "iterable", "null", "none", "even", "odd", "divisible by", "divisibleby",
-         "same as", "sameas", "constant", "numeric"}
+         "same as", "sameas", "constant", "numeric", "prefixed", "suffixed", "pattern"}
 _TWO_WORD_TESTS = {"divisible": "by", "same": "as"}
 _CONSTANTS = {"true": True, "TRUE": True, "false": False, "FALSE": False, "null": None, "NULL": None,
               "none": None, "NONE": None}

@@ -389,6 +389,24 @@ def test_numeric(value: Any) -> bool:
     return is_numeric(value)
 
 
+def test_prefixed(value: Any, prefix: Any) -> bool:
+    from designer.templates.cerb10 import test_prefixed as impl
+
+    return impl(value, prefix)
+
+
+def test_suffixed(value: Any, suffix: Any) -> bool:
+    from designer.templates.cerb10 import test_suffixed as impl
+
+    return impl(value, suffix)
+
+
+def test_pattern(value: Any, *patterns: Any) -> bool:
+    from designer.templates.cerb10 import test_pattern as impl
+
+    return impl(value, *patterns)
+
+
 # --- loops -------------------------------------------------------------------------------------------------
 
 def for_seq(seq: Any, pairs: bool) -> list[Any]:

@@ -123,6 +123,17 @@ CASES: list[tuple[str, str]] = [
     ("{{ cerb_avatar_url('cerberusweb.contexts.worker', 3, 99) }}|{{ cerb_file_url(5, 'a b.png') }}",
      "http://127.0.0.1:8080/index.php/avatars/worker/3?v=99|http://127.0.0.1:8080/index.php/files/5/a%20b.png"),
     ("{{ cerb_has_priv('x') ? 'y' : 'n' }}{{ cerb_record_readable('t', 1) ? 'y' : 'n' }}", "nn"),
+    # Cerb 10.x additions
+    ("{{ {a: 1, b: 2}|values|join }}|{{ [{id: 1, n: 'a'}, {id: 2, n: 'b'}]|column('n', 'id')|json_encode }}",
+     '12|{"1":"a","2":"b"}'),
+    ("{{ 'a\nb'|indent('> ') }}|{{ 'ab'|repeat(3) }}|{{ 'Hello, World!'|permalink }}", "> a\n> b|ababab|hello-world"),
+    ("{{ ('https://h.com:8080/p?q=1#f'|parse_url).port }}{{ array_sum([1, '2', 3.5]) }}", "80806.5"),
+    (("{{ array_count_values(['a', 'b', 'a'])|json_encode }}{{ array_fill_keys(['a'], 0)|json_encode }}"
+      "{{ array_extract_keys({a: 1, b: 2}, ['b'])|json_encode }}"), '{"a":2,"b":1}{"a":0}{"b":2}'),
+    ("{{ clamp_int(15, 0, 10) }}{{ clamp_float(-1, 0, 1) }}{{ dict_unset({a: {b: 1, c: 2}}, 'a.b')|json_encode }}",
+     '100{"a":{"c":2}}'),
+    (("{{ 'abc' is prefixed('ab') }}{{ 'abc' is suffixed('bc') }}{{ 'x.example.com' is pattern('*.example.com') }}"
+      "{{ 'cerberusweb.contexts.ticket'|context_alias }}"), "111ticket"),
     (("{% set x = xml_decode('<r><item a=\"1\"><title>T1</title></item><item><title>T2</title></item></r>') %}"
      "{% for i in xml_xpath(x, '//item') %}{{ i.title }}{{ i.a }};{% endfor %}{{ xml_decode('<bad') ? 'y' : 'n' }}"),
      "T11;T2;n"),
