@@ -1,0 +1,197 @@
+"""Tidy tree layout: Buchheim, Jünger and Leipert's linear-time version of Walker's algorithm.
+
+Pure and Qt-free: `(roots, children, size) → {id: (x, y)}`. Nodes may have different sizes: siblings and
+subtree contours are kept `sibling_gap` apart measured between box edges; all nodes of one depth share a level
+whose thickness is the largest node on it, and levels are `level_gap` apart. A forest (a behavior's root nodes)
+is laid out under a virtual root. Both walks are iterative, so a 200-deep tree never touches the recursion
+limit, and the whole layout is O(n).
+
+Reference: C. Buchheim, M. Jünger, S. Leipert, "Improving Walker's Algorithm to Run in Linear Time" (2002).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Hashable, Iterable
+from typing import Any
+
+VERTICAL, HORIZONTAL = "vertical", "horizontal"
+
+
+def _default_key(node: Any) -> Hashable:
+    return node.id
+
+
+def tidy_layout(
+    roots: Iterable[Any],
+    children: Callable[[Any], Iterable[Any]],
+    size: Callable[[Any], tuple[float, float]],
+    *,
+    orientation: str = VERTICAL,
+    sibling_gap: float = 24.0,
+    level_gap: float = 48.0,
+    collapsed: Collection[Hashable] = (),
+    key: Callable[[Any], Hashable] = _default_key,
+) -> dict[Hashable, tuple[float, float]]:
+    """The top-left corner of every visible node's box, by `key(node)` (default `node.id`).
+
+    vertical: parents above children, siblings left to right; horizontal: parents left of children, siblings
+    top to bottom. The children of a node whose key is in `collapsed` are not visited (nor placed).
+    """
+    if orientation not in (VERTICAL, HORIZONTAL):
+        raise ValueError(f"orientation must be {VERTICAL!r} or {HORIZONTAL!r}, not {orientation!r}")
+    vertical = orientation == VERTICAL
+
+    # -- flatten into arrays; index 0 is the virtual root ----------------------------------------------
+    objs: list[Any] = [None]
+    kids: list[list[int]] = [[]]
+    parent: list[int] = [-1]
+    number: list[int] = [0]  # 1-based position among siblings
+    depth: list[int] = [-1]
+    breadth: list[float] = [0.0]
+    thick: list[float] = [0.0]
+    todo: list[tuple[Any, int]] = [(r, 0) for r in reversed(list(roots))]
+    while todo:
+        obj, par = todo.pop()
+        i = len(objs)
+        objs.append(obj)
+        kids.append([])
+        parent.append(par)
+        kids[par].append(i)
+        number.append(len(kids[par]))
+        depth.append(depth[par] + 1)
+        w, h = size(obj)
+        breadth.append(float(w if vertical else h))
+        thick.append(float(h if vertical else w))
+        if key(obj) not in collapsed:
+            todo.extend((c, i) for c in reversed(list(children(obj))))
+    n = len(objs)
+    if n == 1:
+        return {}
+
+    prelim = [0.0] * n
+    mod = [0.0] * n
+    shift = [0.0] * n
+    change = [0.0] * n
+    thread = [-1] * n
+    ancestor = list(range(n))
+    default_anc = [-1] * n
+
+    def dist(a: int, b: int) -> float:
+        return (breadth[a] + breadth[b]) / 2.0 + sibling_gap
+
+    def left_sibling(v: int) -> int:
+        return kids[parent[v]][number[v] - 2] if number[v] > 1 else -1
+
+    def next_left(v: int) -> int:
+        k = kids[v]
+        return k[0] if k else thread[v]
+
+    def next_right(v: int) -> int:
+        k = kids[v]
+        return k[-1] if k else thread[v]
+
+    def apportion(v: int, default: int) -> int:
+        w = left_sibling(v)
+        if w < 0:
+            return default
+        vip = vop = v
+        vim = w
+        vom = kids[parent[v]][0]
+        sip, sop, sim, som = mod[vip], mod[vop], mod[vim], mod[vom]
+        nr, nl = next_right(vim), next_left(vip)
+        while nr >= 0 and nl >= 0:
+            vim, vip = nr, nl
+            vom, vop = next_left(vom), next_right(vop)
+            ancestor[vop] = v
+            s = (prelim[vim] + sim) - (prelim[vip] + sip) + dist(vim, vip)
+            if s > 0:
+                a = ancestor[vim]
+                wm = a if parent[a] == parent[v] else default
+                subtrees = number[v] - number[wm]
+                change[v] -= s / subtrees
+                shift[v] += s
+                change[wm] += s / subtrees
+                prelim[v] += s
+                mod[v] += s
+                sip += s
+                sop += s
+            sim += mod[vim]
+            sip += mod[vip]
+            som += mod[vom]
+            sop += mod[vop]
+            nr, nl = next_right(vim), next_left(vip)
+        if nr >= 0 and next_right(vop) < 0:
+            thread[vop] = nr
+            mod[vop] += sim - sop
+        if nl >= 0 and next_left(vom) < 0:
+            thread[vom] = nl
+            mod[vom] += sip - som
+            default = v
+        return default
+
+    # -- first walk: post-order, left to right ------------------------------------------------------------
+    stack: list[tuple[int, bool]] = [(0, False)]
+    while stack:
+        v, done = stack.pop()
+        if not done:
+            stack.append((v, True))
+            if kids[v]:
+                default_anc[v] = kids[v][0]
+                stack.extend((c, False) for c in reversed(kids[v]))
+            continue
+        w = left_sibling(v) if v else -1
+        if kids[v]:
+            s = c = 0.0
+            for ch in reversed(kids[v]):  # execute shifts
+                prelim[ch] += s
+                mod[ch] += s
+                c += change[ch]
+                s += shift[ch] + c
+            mid = (prelim[kids[v][0]] + prelim[kids[v][-1]]) / 2.0
+            if w >= 0:
+                prelim[v] = prelim[w] + dist(w, v)
+                mod[v] = prelim[v] - mid
+            else:
+                prelim[v] = mid
+        else:
+            prelim[v] = prelim[w] + dist(w, v) if w >= 0 else 0.0
+        if v:
+            p = parent[v]
+            default_anc[p] = apportion(v, default_anc[p])
+
+    # -- level offsets: each depth is as thick as its thickest node ---------------------------------------
+    levels: list[float] = []
+    for i in range(1, n):
+        d = depth[i]
+        while len(levels) <= d:
+            levels.append(0.0)
+        if thick[i] > levels[d]:
+            levels[d] = thick[i]
+    level_pos = [0.0] * len(levels)
+    for d in range(1, len(levels)):
+        level_pos[d] = level_pos[d - 1] + levels[d - 1] + level_gap
+
+    # -- second walk: pre-order, accumulating mods --------------------------------------------------------
+    center = [0.0] * n
+    walk: list[tuple[int, float]] = [(0, 0.0)]
+    while walk:
+        v, m = walk.pop()
+        center[v] = prelim[v] + m
+        m2 = m + mod[v]
+        walk.extend((ch, m2) for ch in kids[v])
+    low = min(center[i] - breadth[i] / 2.0 for i in range(1, n))
+    out: dict[Hashable, tuple[float, float]] = {}
+    for i in range(1, n):
+        b = center[i] - breadth[i] / 2.0 - low
+        lv = level_pos[depth[i]]
+        out[key(objs[i])] = (b, lv) if vertical else (lv, b)
+    return out
+
+
+def layout_bounds(positions: dict[Hashable, tuple[float, float]],
+                  size_of: Callable[[Hashable], tuple[float, float]]) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of the laid-out boxes."""
+    if not positions:
+        return (0.0, 0.0, 0.0, 0.0)
+    boxes = [(x, y, *size_of(k)) for k, (x, y) in positions.items()]
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[0] + b[2] for b in boxes), max(b[1] + b[3] for b in boxes))
