@@ -1,0 +1,106 @@
+"""Throwaway accounts held only in memory (nothing written, no keyring): e.g. the simulator's
+`--local-lambda` binds a package's AWS prompts to the local Lambda service with one of these."""
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from designer.credentials.errors import InvalidAccountError
+from designer.credentials.masking import register_secret
+from designer.credentials.model import (
+    AWS, Account, check_provider, new_account_id, normalize_fields, normalize_name, normalize_secrets, now_iso,
+    secret_names,
+)
+from designer.credentials.source import AccountReader
+
+
+class EphemeralAccounts(AccountReader):
+    """An `AccountSource` whose accounts and secrets live in this object only."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._accounts: dict[str, Account] = {}
+        self._secrets: dict[tuple[str, str], str] = {}
+
+    def __repr__(self) -> str:
+        return f"EphemeralAccounts({len(self._accounts)} account(s): {', '.join(self._names())})"
+
+    def _names(self) -> list[str]:
+        return [a.name for a in self._accounts.values()]
+
+    def list(self) -> list[Account]:
+        with self._lock:
+            return sorted(self._accounts.values(), key=lambda a: a.name.casefold())
+
+    def _read_secret(self, account: Account, field: str) -> str | None:
+        return self._secrets.get((account.id, field))
+
+    def add(self, name: str, provider: str, *, fields: dict[str, Any] | None = None,
+            secrets: dict[str, Any] | None = None, notes: str = "") -> Account:
+        name, provider = normalize_name(name), check_provider(provider)
+        norm_fields = normalize_fields(provider, dict(fields or {}))
+        norm_secrets = {k: v for k, v in normalize_secrets(provider, norm_fields, dict(secrets or {})).items() if v}
+        for field, required in secret_names(provider, norm_fields):
+            if required and field not in norm_secrets:
+                raise InvalidAccountError(f"The secret '{field}' is required for a {provider} account.", hint="")
+        with self._lock:
+            if self.find(name) is not None:
+                raise InvalidAccountError(f"An account named '{name}' already exists.", hint="Choose another name.")
+            stamp = now_iso()
+            account = Account(new_account_id(), name, provider, norm_fields, str(notes or ""), stamp, stamp,
+                              tuple(norm_secrets))
+            self._accounts[account.id] = account
+            for field, value in norm_secrets.items():
+                register_secret(value)
+                self._secrets[(account.id, field)] = value
+            return account
+
+    def add_aws(self, name: str, *, access_key_id: str, secret_access_key: str, region: str = "us-east-1",
+                endpoint_url: str = "", session_token: str = "", notes: str = "") -> Account:
+        """Shorthand, e.g. `add_aws("Local Lambda", endpoint_url=svc.endpoint, region=svc.region,
+        access_key_id=svc.access_key_id, secret_access_key=svc.secret_access_key)`."""
+        return self.add(name, AWS, fields={"access_key_id": access_key_id, "region": region,
+                                           "endpoint_url": endpoint_url},
+                        secrets={"secret_access_key": secret_access_key, "session_token": session_token or None},
+                        notes=notes)
+
+    def remove(self, name_or_id: str) -> None:
+        with self._lock:
+            account = self.get(name_or_id)
+            self._accounts.pop(account.id, None)
+            for key in [k for k in self._secrets if k[0] == account.id]:
+                del self._secrets[key]
+
+
+class AccountChain(AccountReader):
+    """Several sources as one (first match wins), e.g. throwaway accounts in front of the stored ones."""
+
+    def __init__(self, *sources: AccountReader) -> None:
+        self.sources = sources
+
+    def __repr__(self) -> str:
+        return f"AccountChain({', '.join(type(s).__name__ for s in self.sources)})"
+
+    def list(self) -> list[Account]:
+        seen: dict[str, Account] = {}
+        for source in self.sources:
+            for a in source.list():
+                seen.setdefault(a.id, a)
+        return sorted(seen.values(), key=lambda a: a.name.casefold())
+
+    def find(self, name_or_id: str) -> Account | None:
+        for source in self.sources:
+            found = source.find(name_or_id)
+            if found is not None:
+                return found
+        return None
+
+    def _owner(self, account: Account) -> AccountReader:
+        for source in self.sources:
+            found = source.find(account.id)
+            if found is not None:
+                return source
+        return self.sources[0]
+
+    def _read_secret(self, account: Account, field: str) -> str | None:
+        return self._owner(account)._read_secret(account, field)
