@@ -26,17 +26,20 @@ log = logging.getLogger(__name__)
 MAX_OUTPUT = 5_000_000        # characters one render may produce
 CACHE_SIZE = 1024             # compiled templates kept per syntax
 DEFAULT_BASE_URL = "http://127.0.0.1:8080/index.php/"
-_RESERVED = ("self",)         # a name Jinja2 itself defines; looked up in the context instead
 
 
 class _Compiled:
     """A compiled template: the Jinja2 Template plus what the error mapper needs."""
 
-    __slots__ = ("source", "template")
+    __slots__ = ("_engine", "source", "template")
 
-    def __init__(self, template: Template, source: str) -> None:
+    def __init__(self, template: Template, source: str, engine: TemplateEngine) -> None:
         self.template = template
         self.source = source
+        self._engine = engine
+
+    def render(self, context: Mapping[str, Any]) -> str:
+        return self._engine._render(self, context)
 
 
 class TemplateEngine:
@@ -97,7 +100,7 @@ class TemplateEngine:
             raise SecurityError("Template nested too deeply") from None
         except (SyntaxError, MemoryError) as exc:
             raise TemplateError(f"Template could not be compiled: {exc}") from None
-        compiled = _Compiled(template, source)
+        compiled = _Compiled(template, source, self)
         with self._lock:
             cache[source] = compiled
             if len(cache) > CACHE_SIZE:

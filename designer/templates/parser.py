@@ -40,6 +40,7 @@ FORBIDDEN_TAGS = {"autoescape", "block", "embed", "extends", "flush", "from", "i
 TESTS = {"defined", "empty", "iterable", "null", "none", "even", "odd", "divisible by", "divisibleby",
          "same as", "sameas", "constant", "numeric", "prefixed", "suffixed", "pattern"}
 _TWO_WORD_TESTS = {"divisible": "by", "same": "as"}
+RESERVED_NAMES = frozenset({"self", "caller", "varargs", "kwargs"})
 _CONSTANTS = {"true": True, "TRUE": True, "false": False, "FALSE": False, "null": None, "NULL": None,
               "none": None, "NONE": None}
 
@@ -308,6 +309,8 @@ class Parser:
     # --- expressions -----------------------------------------------------------------------------------
 
     def store(self, name: str, line: int) -> nodes.Name:
+        if name in RESERVED_NAMES:
+            raise self.error(f'Cannot assign to "{name}"')
         return nodes.Name(name, "store", lineno=line)
 
     def truthy(self, expr: nodes.Expr) -> nodes.Expr:
@@ -376,6 +379,9 @@ class Parser:
                 node: nodes.Expr = nodes.Const(_CONSTANTS[name], lineno=line)
             elif self.test(lx.PUNCT, "("):
                 node = self.parse_function(name, token)
+            elif name in RESERVED_NAMES:
+                # Jinja2 binds these itself (self → TemplateReference): read the render context instead.
+                node = TwigOp("ctxvar", [nodes.ContextReference(), nodes.Const(name)], lineno=line)
             else:
                 node = nodes.Name(name, "load", lineno=line)
         elif token.type == lx.NUMBER:

@@ -187,8 +187,8 @@ def is_array(value: Any) -> bool:
 
 def is_php_empty(value: Any) -> bool:
     """Twig's ``empty`` test: '', null, false and [] are empty; ``"0"`` and ``0`` are not."""
-    if value is None or value is False or value == "":
-        return value is None or value is False or isinstance(value, str)
+    if value is None or value is False or (isinstance(value, str) and value == ""):
+        return True
     if isinstance(value, (list, dict, tuple)):
         return len(value) == 0
     to_string = getattr(type(value), "__php_string__", None)

@@ -141,6 +141,11 @@ def notnull_defined(value: Any) -> bool:
     return True
 
 
+def ctxvar(context: Any, name: str) -> Any:
+    value = context.resolve_or_missing(name)
+    return None if _is_jinja_missing(value) else value
+
+
 def with_lookup(variables: Any, name: str, fallback: Any) -> Any:
     if isinstance(variables, Mapping) and name in variables:
         return variables[name]
