@@ -74,6 +74,8 @@ def abs_(value: Any) -> Any:
 
 @_filter()
 def batch(items: Any, size: Any, fill: Any = None, preserve_keys: bool = True) -> list[Any]:
+    if not is_array(items):
+        raise TemplateError(f'The "batch" filter expects an array or "Traversable", got "{_type(items)}"')
     size = math.ceil(to_number(size))
     if size < 1:
         raise TemplateError("The batch size must be greater than zero")
@@ -169,7 +171,7 @@ def last(value: Any) -> Any:
 
 @_filter("format")
 def format_(fmt: Any, *args: Any) -> str:
-    text = to_php_string(fmt)
+    text = _text(fmt, "sprintf")
     if "{" in text and "__" in text:
         raise TemplateError("Format strings cannot reach Python attributes")
     return sprintf(text, args)
@@ -379,7 +381,7 @@ def strtr(text: str, pairs: dict[str, str]) -> str:
 
 @_filter()
 def replace(value: Any, search: Any, to: Any = None) -> str:
-    text = to_php_string(value)
+    text = _text(value, "strtr")
     if isinstance(search, (Mapping, list, tuple)):
         return strtr(text, {to_php_string(k): to_php_string(v) for k, v in array_items(search)})
     if to is not None:  # Twig 1's replace('abc', 'xyz'): a character translation

@@ -573,7 +573,9 @@ class Parser:
             return TwigDefined(expr, lineno=expr.lineno)
         if isinstance(expr, TwigOp) and expr.op in ("getattr", "getitem"):
             return TwigOp("defined_attr", expr.args, lineno=expr.lineno)
-        return TwigOp("notnull_defined", [expr], lineno=expr.lineno)
+        if isinstance(expr, (nodes.Const, nodes.List)) or (isinstance(expr, TwigOp) and expr.op == "hash"):
+            return nodes.Const(True, lineno=expr.lineno)
+        raise self.error('The "defined" test only works with simple variables')
 
 
 # Names a template might try that exist in Jinja2 or Twig but are outside Cerb's allow-list.

@@ -302,8 +302,8 @@ def pow(a: Any, b: Any) -> Any:
         return float(x) ** float(y)
     except OverflowError:
         return math.inf if x > 0 or (isinstance(y, int) and y % 2 == 0) else -math.inf
-    except ZeroDivisionError:
-        raise TemplateError("Power of zero by a negative number") from None
+    except ZeroDivisionError:  # PHP 8: 0 ** -n is INF
+        return math.inf
 
 
 def neg(a: Any) -> Any:

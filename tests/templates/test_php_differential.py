@@ -217,7 +217,8 @@ def _context() -> dict[str, Any]:
 
 def _cases() -> list[tuple[str, str]]:
     cases = [(f"pkg-{i}", t) for i, t in enumerate(package_templates())]
-    cases += [(f"gen-{i}", t) for i, t in enumerate(generated_templates())]
+    generated = list(dict.fromkeys(generated_templates() + generated_templates(seed=7)))
+    cases += [(f"gen-{i}", t) for i, t in enumerate(generated)]
     cases = [(cid, t) for cid, t in cases if not any(v in t for v in VOLATILE)]
     return cases + [(f"date-{i}", t) for i, t in enumerate(date_templates())]
 
