@@ -473,7 +473,7 @@ def _type(value: Any) -> str:
 
 @_filter()
 def split(value: Any, delimiter: Any, limit: Any = None) -> list[str]:
-    text, delim = to_php_string(value), to_php_string(delimiter)
+    text, delim = _text(value, "explode"), to_php_string(delimiter)
     if delim == "":
         size = php.to_int(limit) if limit is not None else 1
         size = max(size, 1)
@@ -508,7 +508,7 @@ def striptags(value: Any, allowed: Any = None) -> str:
 
 @_filter()
 def title(value: Any) -> str:
-    return re.sub(r"[^\W_]+('[^\W_]+)?", lambda m: m.group(0)[:1].upper() + m.group(0)[1:].lower(),
+    return re.sub(r"[^\W\d_]+(?:'[^\W\d_]+)*", lambda m: m.group(0)[:1].upper() + m.group(0)[1:].lower(),
                   _text(value, "mb_convert_case"))
 
 
