@@ -10,6 +10,7 @@ from typing import Any
 import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
+from keyring.backends.chainer import ChainerBackend
 
 from designer.credentials.errors import KeyringUnavailableError, keyring_fix_hint
 from designer.credentials.masking import register_secret
@@ -71,7 +72,7 @@ def secure_backend(backend: Any = None) -> KeyringBackend:
     """The secure backend to use, or KeyringUnavailableError. A chainer is reduced to its best secure member."""
     backend = backend if backend is not None else keyring.get_keyring()
     members = getattr(backend, "backends", None)
-    if _backend_name(backend).startswith("keyring.backends.chainer") and members is not None:
+    if isinstance(backend, ChainerBackend) and members is not None:
         reasons = []
         for member in members:  # already sorted by priority, best first
             reason = insecure_reason(member)
