@@ -188,12 +188,15 @@ def _php_nonempty(value: Any) -> bool:
     return value not in ("", "0", 0, None, False, [], {}) and value != 0.0
 
 
-def evaluate_groups(groups: list[dict[str, Any]], check: Callable[[dict[str, Any]], bool]) -> tuple[bool, list[str]]:
+def evaluate_groups(groups: list[dict[str, Any]], check: Callable[[dict[str, Any]], bool],
+                    note: Callable[[str], None] | None = None) -> tuple[bool, list[str]]:
     """Cerb's groups: ALL (any=0) stops at the first failure, ANY (any=1) at the first pass; groups ANDed."""
     notes: list[str] = []
     for group in groups:
         is_any = to_int(group.get("any", 0)) == 1
         notes.append(f"Conditions are in `{'any' if is_any else 'all'}` group.")
+        if note is not None:
+            note(notes[-1])
         conds = [c for c in group.get("conditions") or [] if isinstance(c, dict) and "condition" in c]
         passed = True
         for cond in conds:

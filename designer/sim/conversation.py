@@ -136,13 +136,13 @@ class Conversation:
     """One simulated session. `run()` first (message ''), then `say(text)` per user message."""
 
     def __init__(self, sim: Simulator, behavior: Behavior, variables: dict[str, Any],
-                 event_extra: dict[str, Any]) -> None:
+                 event_extra: dict[str, Any], *, dry: bool = False) -> None:
         self.sim = sim
         self.it = Interpreter(sim)
         self.behavior = behavior
         self.breakpoints: set[int] = set()
         self._cancel = threading.Event()
-        chat = behavior.event_key in walker.CHAT_EVENTS
+        chat = behavior.event_key in walker.CHAT_EVENTS and not dry
         self._frame = self.it.new_frame(behavior, variables, live=chat, interactive=chat, extra=event_extra)
         self._frame.values.setdefault("message", "") if chat else None
         self._gen: Any = None
@@ -399,6 +399,15 @@ class Simulator:
         inputs = format_inputs(b, variables or {}) if variables else {}
         extra = {**self.options.event_values, **(event_values or {})}
         return Conversation(self, b, inputs, extra)
+
+    def dry_run(self, behavior: Any, variables: dict[str, Any] | None = None,
+                event_values: dict[str, Any] | None = None) -> Conversation:
+        """Cerb's own one-shot simulator: prompts only describe, nothing suspends, HTTP and `_run_behavior` run
+        only with `run_in_simulator`. Call `run()` once; the guards end a `["*"]` loop that never stops."""
+        b = self.find_behavior(behavior)
+        from designer.sim.actions.core import format_inputs
+        extra = {**self.options.event_values, **(event_values or {})}
+        return Conversation(self, b, format_inputs(b, variables or {}), extra, dry=True)
 
     def interactions(self, point: str = "global", point_params: dict[str, Any] | None = None) -> list[MenuItem]:
         """The interaction menu at `point`: every get-interactions behavior listening there, in priority order."""

@@ -115,14 +115,15 @@ def outcome_passes(it: Interpreter, fr: Frame, n: Node) -> bool:
         it.log(fr, f"Checking condition `{cond.get('condition')}`...")
         result, left, right, line = evaluate_condition(cond, values, types, lambda s: it.render(fr, s, strict=True),
                                                        now)
-        it.log(fr, line)
+        if line and not str(cond.get("condition", "")).startswith(("_day_", "_month_", "_time_")):
+            it.log(fr, line)
         it.log(fr, "  ... PASS" if result else "  ... FAIL")
         it.trace("condition", n.id, fr, f"{line} → {'PASS' if result else 'FAIL'}",
                  {"condition": cond.get("condition"), "oper": cond.get("oper"), "left": _jsonable(left),
                   "right": _jsonable(right), "result": result})
         return result
 
-    passed, notes = evaluate_groups(n.groups, check)
+    passed, notes = evaluate_groups(n.groups, check, lambda line: it.log(fr, line))
     it.log(fr, "Using this outcome." if passed else "Skipping this outcome.")
     it.trace("outcome", n.id, fr, f"{'take' if passed else 'skip'} outcome {n.title!r}", {"taken": passed,
                                                                                       "groups": notes})
