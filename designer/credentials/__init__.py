@@ -13,7 +13,11 @@ from __future__ import annotations
 
 from designer.credentials.ephemeral import AccountChain, EphemeralAccounts
 from designer.credentials.errors import (
-    AccountError, AccountNotFoundError, InvalidAccountError, KeyringUnavailableError, PromptBindingError,
+    AccountError,
+    AccountNotFoundError,
+    InvalidAccountError,
+    KeyringUnavailableError,
+    PromptBindingError,
     SecretMissingError,
 )
 from designer.credentials.masking import install_secret_masking, redact, register_secret

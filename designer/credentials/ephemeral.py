@@ -8,7 +8,14 @@ from typing import Any
 from designer.credentials.errors import InvalidAccountError
 from designer.credentials.masking import register_secret
 from designer.credentials.model import (
-    AWS, Account, check_provider, new_account_id, normalize_fields, normalize_name, normalize_secrets, now_iso,
+    AWS,
+    Account,
+    check_provider,
+    new_account_id,
+    normalize_fields,
+    normalize_name,
+    normalize_secrets,
+    now_iso,
     secret_names,
 )
 from designer.credentials.source import AccountReader

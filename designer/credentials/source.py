@@ -9,7 +9,15 @@ from designer.aws.credentials import AwsCredentials
 from designer.credentials import query as _query
 from designer.credentials.errors import AccountError, AccountNotFoundError, SecretMissingError
 from designer.credentials.masking import register_basic_auth, register_secret
-from designer.credentials.model import AWS, BEARER, DEFAULT_REGION, HEADERS, HTTP_BASIC, Account, looks_like_id
+from designer.credentials.model import (
+    AWS,
+    BEARER,
+    DEFAULT_REGION,
+    HEADERS,
+    HTTP_BASIC,
+    Account,
+    looks_like_id,
+)
 
 
 @runtime_checkable

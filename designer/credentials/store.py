@@ -13,8 +13,16 @@ from keyring.backend import KeyringBackend
 from designer.credentials.errors import AccountError, InvalidAccountError, KeyringUnavailableError
 from designer.credentials.metadata import MetadataFile, default_config_dir
 from designer.credentials.model import (
-    AWS, PROVIDER_FIELDS, Account, check_provider, new_account_id, normalize_fields, normalize_name,
-    normalize_secrets, now_iso, secret_names,
+    AWS,
+    PROVIDER_FIELDS,
+    Account,
+    check_provider,
+    new_account_id,
+    normalize_fields,
+    normalize_name,
+    normalize_secrets,
+    now_iso,
+    secret_names,
 )
 from designer.credentials.probe import TestOutcome, probe_aws, probe_http
 from designer.credentials.source import AccountReader

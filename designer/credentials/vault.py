@@ -18,7 +18,7 @@ from designer.credentials.masking import register_secret
 log = logging.getLogger(__name__)
 
 SERVICE = "bot-designer"
-_INSECURE_NAME = re.compile(r"plain\s*text|uncrypted|unencrypted|file|null|fail", re.I)
+_INSECURE_NAME = re.compile(r"plain\s*text|uncrypted|unencrypted|file|null|fail", re.IGNORECASE)
 
 
 def service_for(account_id: str) -> str:
@@ -52,7 +52,7 @@ def insecure_reason(backend: Any) -> str:
         return f"no OS keyring was found (keyring chose {name})"
     if module.startswith("keyring.backends.null"):
         return f"the keyring backend is the null backend ({name}), which stores nothing"
-    if module.startswith("keyrings.alt") or module.startswith("keyrings_alt"):
+    if module.startswith(("keyrings.alt", "keyrings_alt")):
         return f"the keyring backend {name} (keyrings.alt) keeps secrets in a file, not in the OS keyring"
     if any(_INSECURE_NAME.search(k.__name__) for k in cls.__mro__ if k is not object):
         return f"the keyring backend {name} is a plaintext or file backend"

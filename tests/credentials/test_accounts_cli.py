@@ -17,7 +17,7 @@ from tests.credentials.conftest import scan, secret_value, unique
 def run(config_dir: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     full_env = {**os.environ, "BOT_DESIGNER_CONFIG_DIR": str(config_dir), "PYTHONPATH": str(ROOT), **(env or {})}
     return subprocess.run([sys.executable, "-m", "designer", *args], input=stdin, capture_output=True, text=True,
-                          cwd=ROOT, env=full_env, timeout=120)
+                          cwd=ROOT, env=full_env, timeout=120, check=False)
 
 
 @pytest.mark.keyring
@@ -104,5 +104,5 @@ def test_cli_invalid_input_exits_2(config_dir) -> None:
 
 def test_no_secret_option_exists() -> None:
     r = subprocess.run([sys.executable, "-m", "designer", "accounts", "add", "--help"], capture_output=True,
-                       text=True, cwd=ROOT, timeout=60)
+                       text=True, cwd=ROOT, timeout=60, check=False)
     assert "--secret" not in r.stdout and "--password" not in r.stdout and "--token" not in r.stdout

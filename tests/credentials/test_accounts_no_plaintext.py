@@ -94,13 +94,13 @@ def test_chainer_uses_only_its_secure_member(swap_keyring) -> None:
 
     @unregistered
     class Chain(keyring.backends.chainer.ChainerBackend):
-        backends = [plain, memory]
+        backends = (plain, memory)
 
     assert secure_backend(Chain()) is memory
 
     @unregistered
     class PlainChain(keyring.backends.chainer.ChainerBackend):
-        backends = [plain]
+        backends = (plain,)
 
     with pytest.raises(KeyringUnavailableError):
         secure_backend(PlainChain())

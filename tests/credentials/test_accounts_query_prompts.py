@@ -6,8 +6,14 @@ import json
 import pytest
 
 from designer.credentials import (
-    CONNECTED_ACCOUNT_CONTEXT, AccountChain, AccountSource, AccountStore, EphemeralAccounts, PromptBindingError,
-    bind_prompts, preselect,
+    CONNECTED_ACCOUNT_CONTEXT,
+    AccountChain,
+    AccountSource,
+    AccountStore,
+    EphemeralAccounts,
+    PromptBindingError,
+    bind_prompts,
+    preselect,
 )
 from tests.conftest import SAMPLE_PACKAGE
 
@@ -42,7 +48,7 @@ def test_match_prompt(source: EphemeralAccounts, query: str, expected: list[str]
 def test_best_match_first(source: EphemeralAccounts) -> None:
     source.add_aws("slack aws bridge", access_key_id="AKIA3", secret_access_key="secret-three-123")
     # an exact name beats a word match beats a provider alias
-    assert [a.name for a in source.match_prompt("name:slack")][0] == "Slack"
+    assert next(a.name for a in source.match_prompt("name:slack")) == "Slack"
 
 
 PROMPTS = [
