@@ -84,7 +84,8 @@ def prompt_values(package: Package, given: Mapping[str, str]) -> dict[str, Any]:
         values[key] = value
         if kind == "chooser" and key.endswith("_id") and params.get("single") and params.get("context"):
             values[key[:-2] + "_context"] = params["context"]
-    unknown = sorted(set(given) - {str(p.get("key")) for p in package.prompts})
+    derived = {k[:-2] + "_context" for k in (str(p.get("key")) for p in package.prompts) if k.endswith("_id")}
+    unknown = sorted(set(given) - {str(p.get("key")) for p in package.prompts} - derived)
     if unknown:
         problems.append(f"unknown prompt(s): {', '.join(unknown)}")
     if problems:
