@@ -16,7 +16,11 @@ class Figure:
     unit: str = "s"
 
     def show(self) -> str:
-        scale, unit = (1e3, "ms") if self.unit == "s" and self.median < 1 else (1, self.unit)
+        scale, unit = 1, self.unit
+        if self.unit == "s" and self.median < 1e-3:
+            scale, unit = 1e6, "µs"
+        elif self.unit == "s" and self.median < 1:
+            scale, unit = 1e3, "ms"
         return f"{self.median * scale:10.2f} {unit} (min {self.low * scale:.2f}, max {self.high * scale:.2f})"
 
 

@@ -1,0 +1,79 @@
+"""Simulator throughput (node steps per second on a generated behavior with conditions, loops and placeholder
+sets) and template render rate with the compile cache, each next to a bare-Python baseline of the same size."""
+from __future__ import annotations
+
+import time
+
+from bench.common import Figure, measure, row
+from designer.io import configure_package, read_package_value
+from designer.sim import SimOptions, Simulator
+from designer.templates import TemplateEngine
+
+
+def busy_package(iterations: int) -> dict:
+    """A behavior that loops `iterations` times through a switch (conditions), outcomes and placeholder sets."""
+    def outcome(i: int) -> dict:
+        return {"type": "outcome", "title": f"mod {i}", "status": "live",
+                "params": {"groups": [{"any": 0, "conditions": [
+                    {"condition": "_custom_script", "tpl": "{{item % 3}}", "oper": "is", "value": str(i)}]}]},
+                "nodes": [{"type": "action", "title": f"set {i}", "status": "live", "params": {"actions": [
+                    {"action": "_set_custom_var", "var": f"hits_{i}", "value": "{{item}}", "format": ""}]}}]}
+    loop = {"type": "loop", "title": "each", "status": "live",
+            "params": {"foreach_json": "[" + ",".join(map(str, range(iterations))) + "]", "as_placeholder": "item"},
+            "nodes": [{"type": "action", "title": "count", "status": "live", "params": {"actions": [
+                {"action": "_set_custom_var", "var": "total", "value": "{{total + item}}", "format": ""}]}},
+                {"type": "switch", "title": "which", "status": "live", "nodes": [outcome(i) for i in range(3)]}]}
+    return {"package": {"name": "bench", "configure": {"prompts": [], "placeholders": []}},
+            "bots": [{"uid": "bot_1", "name": "Bench", "owner": {}, "is_disabled": False, "params": {},
+                      "behaviors": [{"uid": "behavior_1", "title": "Busy", "is_disabled": False, "is_private": False,
+                                     "priority": 50, "event": {"key": "event.macro.bot"}, "nodes": [loop]}]}]}
+
+
+def run(iterations: int = 2_000) -> list[str]:
+    package, _ = read_package_value(busy_package(iterations))
+    configured = configure_package(package)
+    sim = Simulator(configured, options=SimOptions(step_budget=10_000_000, loop_cap=10 * iterations,
+                                                   time_limit_s=600))
+    behavior = configured.package.bots[0].behaviors[0]
+
+    steps = {"n": 0}
+
+    def simulate() -> None:
+        conv = sim.start(behavior.uid)
+        conv.run()
+        steps["n"] = sum(1 for e in conv.trace if e.kind == "enter")
+
+    sim_fig = measure("simulator run", simulate, repeat=5)
+    per_step = Figure(f"simulator: {steps['n'] / sim_fig.median:,.0f} node steps/s ({steps['n']} steps)",
+                      sim_fig.median / steps["n"], sim_fig.low / steps["n"], sim_fig.high / steps["n"])
+
+    nodes = list(behavior.walk())
+
+    def walk() -> None:  # the baseline: visiting as many nodes in plain Python, no semantics
+        for _ in range(steps["n"] // len(nodes) + 1):
+            for node in nodes:
+                node.params and node.type  # noqa: B018
+
+    base = measure("plain Python node visits", walk, repeat=5)
+    count = (steps["n"] // len(nodes) + 1) * len(nodes)
+    base_per = Figure(base.name, base.median / count, base.low / count, base.high / count)
+
+    engine = TemplateEngine()
+    context = {"message": "Hostname", "counter": 3, "worker_first_name": "Kina", "list": [3, 1, 2]}
+    template = "Hi, {{worker_first_name}}! {% for x in list|sort %}{{x}}{% endfor %} {{counter + 1}}"
+    engine.render(template, context)
+    renders = 2_000
+    tpl = measure("template render (cached)", lambda: [engine.render(template, context) for _ in range(renders)])
+    fmt = measure("str.format of the same text", lambda: [
+        "Hi, {}! {} {}".format(context["worker_first_name"], "".join(map(str, sorted(context["list"]))),
+                               context["counter"] + 1) for _ in range(renders)])
+    tpl_per = Figure(f"template: {renders / tpl.median:,.0f} renders/s", tpl.median / renders, tpl.low / renders,
+                     tpl.high / renders)
+    fmt_per = Figure(fmt.name, fmt.median / renders, fmt.low / renders, fmt.high / renders)
+    return [row(per_step, base_per, "≥ 20,000 steps/s"), row(tpl_per, fmt_per)]
+
+
+if __name__ == "__main__":
+    start = time.perf_counter()
+    print("\n".join(run()))
+    print(f"({time.perf_counter() - start:.1f} s)")
