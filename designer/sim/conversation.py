@@ -200,13 +200,14 @@ class Conversation:
         if self.state == "paused":
             raise SimError("the conversation is paused at a breakpoint", hint="call run() or step() to continue")
         fr = self._frame
+        start = len(self.it.outputs)
         fr.values["message"] = text
         self.it.trace("resume", None, fr, f"user says {text!r}", {"message": text})
         if self.state == "suspended" and self._gen is not None:
             self._send = self._apply_prompt(fr, text)
         else:
             self._gen = None  # stopped (or never started): the behavior starts again, the dictionary kept
-        return self._drive(step=False)
+        return self._drive(step=False, start=start)
 
     def _apply_prompt(self, fr: Frame, text: str) -> Any:
         prompt, fr.prompt = fr.prompt, None
@@ -228,15 +229,19 @@ class Conversation:
                 return AGAIN
         return None
 
-    def _drive(self, *, step: bool) -> Turn:
+    def _drive(self, *, step: bool, start: int | None = None) -> Turn:
         it, opts = self.it, self.sim.options
-        start_outputs = len(it.outputs)
+        start_outputs = len(it.outputs) if start is None else start
         self._cancel.clear()
         steps = 0
         deadline = time.monotonic() + opts.time_limit_s
         self.path = []
         turn: Turn | None = None
         first_step = True
+        if self._send is _RESUME and self._paused_node is not None:  # the paused node runs now: it is the step
+            first_step = False
+            self.path.append(self._paused_node)
+            steps = 1
         while turn is None:
             fr = self._frame
             if self._gen is None:
