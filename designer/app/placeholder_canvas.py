@@ -56,7 +56,7 @@ class PlaceholderCanvas(QGraphicsView):
         self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
         self.setBackgroundBrush(QBrush(QColor("#fafafa")))
         self.package: Package | None = None
-        self.behavior: Behavior | None = None
+        self._behavior: Behavior | None = None
         self._items: dict[int, _NodeItem] = {}
         self._collapsed: set[int] = set()
         self._unsubscribe: Any = None
@@ -69,15 +69,18 @@ class PlaceholderCanvas(QGraphicsView):
         if self._unsubscribe:
             self._unsubscribe()
             self._unsubscribe = None
-        self.package, self.behavior = package, None
+        self.package, self._behavior = package, None
         if package is not None:
             self._unsubscribe = package.events.subscribe(lambda _e: self._rebuild_timer.start())
         self._rebuild()
 
-    def show_behavior(self, behavior: Behavior | None) -> None:
-        if behavior is self.behavior:
+    def behavior(self) -> Behavior | None:
+        return self._behavior
+
+    def show_behavior(self, behavior: Behavior | None, *, emit: bool = False) -> None:
+        if behavior is self._behavior:
             return
-        self.behavior = behavior
+        self._behavior = behavior
         self._rebuild()
 
     def _rebuild(self) -> None:
@@ -86,8 +89,8 @@ class PlaceholderCanvas(QGraphicsView):
         self._scene.clear()
         self._items.clear()
         row = 0
-        if self.behavior is not None:
-            stack: list[tuple[Node, int]] = [(n, 0) for n in reversed(self.behavior.children)]
+        if self._behavior is not None:
+            stack: list[tuple[Node, int]] = [(n, 0) for n in reversed(self._behavior.children)]
             while stack:
                 node, depth = stack.pop()
                 item = _NodeItem(node, depth * INDENT, row * ROW)
@@ -146,8 +149,8 @@ class PlaceholderCanvas(QGraphicsView):
         pass
 
     def collapse_all(self) -> None:
-        if self.behavior is not None:
-            self._collapsed = {n.id for n in self.behavior.walk() if n.children}
+        if self._behavior is not None:
+            self._collapsed = {n.id for n in self._behavior.walk() if n.children}
             self._rebuild()
 
     def expand_all(self) -> None:

@@ -98,7 +98,7 @@ class TextEditor(FieldEditor):
         return self.edit.text()
 
     def set_value(self, value: Any) -> None:
-        text = "" if value is None else str(value)
+        text = "" if value is None or value is ABSENT else str(value)
         if self.edit.text() != text:
             self.edit.setText(text)
 
@@ -202,7 +202,7 @@ class TemplateEditor(FieldEditor):
         return self.edit.toPlainText()
 
     def set_value(self, value: Any) -> None:
-        text = "" if value is None else (value if isinstance(value, str) else json.dumps(value))
+        text = "" if value is None or value is ABSENT else (value if isinstance(value, str) else json.dumps(value))
         if self.edit.toPlainText() != text:
             self._setting = True
             try:
@@ -220,9 +220,14 @@ class JsonEditor(TemplateEditor):
     def __init__(self, spec: dict[str, Any], parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
         self._as_string = True
+        self._empty: Any = ABSENT
 
     def set_value(self, value: Any) -> None:
-        self._as_string = isinstance(value, str) or value is None
+        if value is ABSENT or value is None:
+            self._empty, self._as_string = value, False
+            super().set_value("")
+            return
+        self._as_string = isinstance(value, str)
         if self._as_string:
             super().set_value(value or "")
         else:
@@ -233,7 +238,7 @@ class JsonEditor(TemplateEditor):
     def _parsed(self) -> Any:
         text = self.edit.toPlainText()
         try:
-            return json.loads(text) if text.strip() else None
+            return json.loads(text) if text.strip() else self._empty
         except ValueError:
             return _BAD
 
@@ -279,16 +284,17 @@ class ChoiceEditor(FieldEditor):
         i = self.combo.currentIndex()
         if self.combo.isEditable() and (i < 0 or self.combo.currentText() != self.combo.itemText(i)):
             return self.combo.currentText()
-        return self.combo.itemData(i) if i >= 0 else ""
+        return self.values[i] if 0 <= i < len(self.values) else ""
 
     def set_value(self, value: Any) -> None:
-        if value in self.values:
-            self.combo.setCurrentIndex(self.values.index(value))
-        else:
-            text = "" if value is None else str(value)
-            self.combo.addItem(text if text else "(none)", value)
+        index = next((i for i, v in enumerate(self.values) if v is value or (v == value and type(v) is type(value))), -1)
+        if index < 0:
+            text = "(not set)" if value is None or value is ABSENT else str(value)
+            self.combo.addItem(text if text else "(none)")
             self.values.append(value)
-            self.combo.setCurrentIndex(self.combo.count() - 1)
+            index = len(self.values) - 1
+        if self.combo.currentIndex() != index:
+            self.combo.setCurrentIndex(index)
 
 
 class Bool01Editor(FieldEditor):

@@ -1,0 +1,1 @@
+"""The Qt shell: main(), the main window, menus, settings, error dialog and background tasks."""

@@ -1,0 +1,59 @@
+"""`bot-designer-gui` / `bot-designer gui`: start the window."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bot-designer-gui", description="Open the Bot Designer window.")
+    add_arguments(parser)
+    return parser
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", nargs="?", help="a Cerb package (.json) to open")
+    parser.add_argument("--local-lambda", metavar="DIR",
+                        help="a folder of Lambda functions to serve locally for the simulator")
+
+
+def run(file: str | None = None, local_lambda: str | None = None, *, qt_args: Sequence[str] | None = None) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from designer.app.errors import ExceptHook
+    from designer.app.settings import APPLICATION, ORGANIZATION
+    from designer.app.window import MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "bot-designer", *(qt_args or [])])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    window = MainWindow(local_lambda_dir=local_lambda, offer_recovery=False)
+    hook = ExceptHook(lambda title, text, details: window.dialogs.error(window, title, text, details))
+    hook.install()
+    window.show()
+    if not window.offer_recovery() and file:
+        if not Path(file).exists():
+            window.dialogs.error(window, "Cannot open package", f"{file} does not exist.")
+        else:
+            window.open_file(file, prompt=False)
+    try:
+        return int(app.exec())
+    finally:
+        hook.uninstall()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from designer.logging_setup import configure_logging
+
+    configure_logging(verbosity=0)
+    return run(args.file, args.local_lambda)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,710 @@
+"""The main window: outline, canvas, properties and problems around one open package, with undo/redo,
+atomic save, autosave + crash recovery, external-change detection and find."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QFileSystemWatcher, QMimeData, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
+
+from designer.app import recovery
+from designer.app.canvas_loader import load_canvas
+from designer.app.dialogs import Dialogs
+from designer.app.edits import Edits
+from designer.app.settings import Settings, recovery_dir
+from designer.app.tasks import TaskRunner
+from designer.errors import DesignerError
+from designer.io import (
+    PackageFormatError, SaveError, configure_package, dumps_package, load_package, read_package_value, save_package,
+)
+from designer.model import Behavior, Bot, Node, Package
+from designer.panels.find import FindBar, Match
+from designer.panels.outline import OutlinePanel
+from designer.panels.problems import ProblemsPanel
+from designer.panels.properties import PropertiesPanel
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "Bot Designer"
+DOCK = Qt.DockWidgetArea
+NEW_NODE_PARAMS: dict[str, Any] = {
+    "action": lambda: {"actions": []},
+    "outcome": lambda: {"groups": [{"any": 0, "conditions": []}]},
+    "loop": lambda: {"foreach_json": "[]", "as_placeholder": "item"},
+}
+NEW_NODE_TITLES = {"action": "New action", "switch": "New decision", "outcome": "New outcome", "loop": "New loop",
+                   "subroutine": "New subroutine"}
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class MainWindow(QMainWindow):
+    documentChanged = Signal(object)  # the Package opened, or None when closed
+
+    def __init__(self, *, settings: Settings | None = None, dialogs: Dialogs | None = None,
+                 local_lambda_dir: str | Path | None = None, offer_recovery: bool = True) -> None:
+        super().__init__()
+        self.setObjectName("MainWindow")
+        self.settings = settings or Settings()
+        self.dialogs = dialogs or Dialogs()
+        self.local_lambda_dir = Path(local_lambda_dir) if local_lambda_dir else None
+        self.session = uuid.uuid4().hex
+        recovery.register_session(self.session)
+        session = self.session
+        self.destroyed.connect(lambda *_: recovery.unregister_session(session))
+        self.recovery_folder = recovery_dir()
+        self.tasks = TaskRunner(self)
+        self.package: Package | None = None
+        self.file_path: Path | None = None
+        self.undo_stack = QUndoStack(self)
+        self.edits: Edits | None = None
+        self._current_behavior: Behavior | None = None
+        self._forced_dirty = False
+        self._known_digest: str | None = None
+        self.menus: dict[str, QMenu] = {}
+        self.docks: dict[str, QDockWidget] = {}
+
+        self.canvas, self.minimap = load_canvas(self)
+        self.find_bar = FindBar()
+        self.find_bar.hide()
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(self.find_bar)
+        central_layout.addWidget(self.canvas, 1)
+        self.setCentralWidget(central)
+
+        self.outline = OutlinePanel()
+        self.properties = PropertiesPanel()
+        self.problems = ProblemsPanel()
+        self.problems.run_in_background = lambda fn, data, on_done: self.tasks.run(fn, data, on_done=on_done)
+        self._build_menus()
+        self.add_dock("Outline", self.outline, DOCK.LeftDockWidgetArea)
+        self.add_dock("Properties", self.properties, DOCK.RightDockWidgetArea)
+        self.add_dock("Problems", self.problems, DOCK.BottomDockWidgetArea)
+        if self.minimap is not None:
+            dock = self.add_dock("Minimap", self.minimap, DOCK.RightDockWidgetArea)
+            self.minimap_action.setChecked(True)
+            self.minimap_action.toggled.connect(dock.setVisible)
+            dock.visibilityChanged.connect(self.minimap_action.setChecked)
+        else:
+            self.minimap_action.setEnabled(False)
+        self.status_label = QLabel("")
+        self.statusBar().addPermanentWidget(self.status_label)
+
+        self.outline.behaviorSelected.connect(self.show_behavior)
+        self.outline.objectSelected.connect(self._outline_object)
+        self.canvas.selectionChanged.connect(self._canvas_selection)
+        if hasattr(self.canvas, "followBehavior"):
+            self.canvas.followBehavior.connect(lambda behavior, node=None: self.reveal(node or behavior))
+        if hasattr(self.canvas, "behaviorChanged"):
+            self.canvas.behaviorChanged.connect(self._canvas_behavior_changed)
+        if hasattr(self.canvas, "editRefused"):
+            self.canvas.editRefused.connect(lambda why: self.statusBar().showMessage(why, 8000))
+        if hasattr(self.canvas, "nodeActivated"):
+            self.canvas.nodeActivated.connect(lambda node: self.properties.show_object(node))
+        self.problems.problemActivated.connect(lambda _p, target: self.reveal(target))
+        self.problems.problemsChanged.connect(self._problems_changed)
+        self.find_bar.matchActivated.connect(self._match_activated)
+        self.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
+        self.undo_stack.indexChanged.connect(lambda _i: self._update_title())
+
+        self.watcher = QFileSystemWatcher(self)
+        self.watcher.fileChanged.connect(self._file_changed)
+        self._watch_timer = QTimer(self, singleShot=True, interval=150)
+        self._watch_timer.timeout.connect(self.check_external_change)
+        self._checking_external = False
+        self.autosave_timer = QTimer(self, interval=self.settings.autosave_seconds() * 1000)
+        self.autosave_timer.timeout.connect(self.autosave_now)
+        self.autosave_timer.start()
+
+        self.setAcceptDrops(True)
+        self.resize(1280, 800)
+        geometry, state = self.settings.window_state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+        self._install_extensions()
+        self.new_document(prompt=False)
+        if offer_recovery:
+            self.offer_recovery()
+
+    # ------------------------------------------------------------------------------------------------
+    # public API for panels and extensions
+    # ------------------------------------------------------------------------------------------------
+    def add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{title.lower().replace(' ', '_')}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        self.docks[title] = dock
+        self.panels_menu.addAction(dock.toggleViewAction())
+        return dock
+
+    def current_behavior(self) -> Behavior | None:
+        return self._current_behavior
+
+    def is_modified(self) -> bool:
+        return self._forced_dirty or not self.undo_stack.isClean()
+
+    def _install_extensions(self) -> None:
+        try:
+            from designer.panels.simulation import install_simulation_docks
+        except ImportError as exc:
+            if exc.name and not exc.name.startswith("designer.panels.simulation"):
+                log.warning("simulation docks unavailable: %s", exc)
+            return
+        try:
+            install_simulation_docks(self)
+        except Exception:  # noqa: BLE001 - the editor stays usable without the simulator
+            log.exception("installing the simulation docks failed")
+
+    # ------------------------------------------------------------------------------------------------
+    # menus
+    # ------------------------------------------------------------------------------------------------
+    def _action(self, menu: QMenu, text: str, slot: Any, shortcut: Any = None, name: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name or "action_" + text.lower().strip(".… ").replace(" ", "_").replace("%", "pct"))
+        if shortcut is not None:
+            action.setShortcuts(QKeySequence.keyBindings(shortcut) if isinstance(shortcut, QKeySequence.StandardKey)
+                                else [QKeySequence(shortcut)])
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        for name in ("File", "Edit", "View", "Simulate", "Tools"):
+            self.menus[name] = bar.addMenu(f"&{name}")
+        key = QKeySequence.StandardKey
+        m = self.menus["File"]
+        self._action(m, "&New", lambda: self.new_document(), key.New, "action_new")
+        self._action(m, "&Open…", self.open_dialog, key.Open, "action_open")
+        self.recent_menu = m.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        m.addSeparator()
+        self._action(m, "&Save", self.save, key.Save, "action_save")
+        self._action(m, "Save &As…", self.save_as, key.SaveAs, "action_save_as")
+        m.addSeparator()
+        self._action(m, "&Import package…", self.import_dialog, None, "action_import")
+        self._action(m, "&Export configured…", self.export_dialog, None, "action_export")
+        m.addSeparator()
+        self._action(m, "&Close", self.close_document, key.Close, "action_close")
+        self._action(m, "&Quit", self.close, key.Quit, "action_quit")
+
+        m = self.menus["Edit"]
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcuts(QKeySequence.keyBindings(key.Undo))
+        undo.setObjectName("action_undo")
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts(QKeySequence.keyBindings(key.Redo))
+        redo.setObjectName("action_redo")
+        m.addActions([undo, redo])
+        self.undo_action, self.redo_action = undo, redo
+        m.addSeparator()
+        self._action(m, "Cu&t", lambda: self._canvas_or("cut", self.cut_nodes), key.Cut, "action_cut")
+        self._action(m, "&Copy", lambda: self._canvas_or("copy", self.copy_nodes), key.Copy, "action_copy")
+        self._action(m, "&Paste", lambda: self._canvas_or("paste", self.paste_nodes), key.Paste, "action_paste")
+        self._action(m, "D&uplicate", lambda: self._canvas_or("duplicate", self.duplicate_nodes), "Ctrl+D",
+                     "action_duplicate")
+        self._action(m, "&Delete", lambda: self._canvas_or("delete", self.delete_nodes), key.Delete, "action_delete")
+        add = m.addMenu("&Add node")
+        for kind, label in (("action", "&Action"), ("switch", "&Decision"), ("outcome", "&Outcome"),
+                            ("loop", "&Loop"), ("subroutine", "&Subroutine")):
+            self._action(add, label, lambda k=kind: self.add_node(k), None, f"action_add_{kind}")
+        m.addSeparator()
+        self._action(m, "&Find…", self.find_bar.activate, key.Find, "action_find")
+        self._action(m, "Find &Next", self.find_bar.find_next, key.FindNext, "action_find_next")
+        self._action(m, "Find Pre&vious", self.find_bar.find_previous, key.FindPrevious, "action_find_previous")
+
+        m = self.menus["View"]
+        self._action(m, "Zoom &In", lambda: self._canvas_call("zoom_in"), key.ZoomIn, "action_zoom_in")
+        self._action(m, "Zoom &Out", lambda: self._canvas_call("zoom_out"), key.ZoomOut, "action_zoom_out")
+        self._action(m, "Zoom to &Fit", lambda: self._canvas_call("zoom_fit"), "Ctrl+9", "action_zoom_fit")
+        self._action(m, "Zoom &100 %", lambda: self._canvas_call("zoom_reset"), "Ctrl+0", "action_zoom_reset")
+        m.addSeparator()
+        self._action(m, "&Collapse All", lambda: self._canvas_call("collapse_all"), None, "action_collapse_all")
+        self._action(m, "&Expand All", lambda: self._canvas_call("expand_all"), None, "action_expand_all")
+        orientation = m.addMenu("&Orientation")
+        group = QActionGroup(self)
+        for label, value in (("&Top to bottom", "vertical"), ("&Left to right", "horizontal")):
+            act = QAction(label, self, checkable=True)
+            act.setObjectName(f"action_orientation_{value}")
+            act.triggered.connect(lambda _c=False, v=value: self._set_orientation(v))
+            group.addAction(act)
+            orientation.addAction(act)
+            act.setChecked(value == "vertical")
+        self.minimap_action = QAction("&Minimap", self, checkable=True)
+        self.minimap_action.setObjectName("action_minimap")
+        m.addAction(self.minimap_action)
+        self.panels_menu = m.addMenu("&Panels")
+
+    def _canvas_call(self, name: str, *args: Any) -> None:
+        fn = getattr(self.canvas, name, None)
+        if callable(fn):
+            fn(*args)
+
+    def _set_orientation(self, value: str) -> None:
+        try:
+            self._canvas_call("set_orientation", value)
+        except Exception:  # noqa: BLE001 - a canvas that wants a Qt.Orientation
+            self._canvas_call("set_orientation", Qt.Orientation.Vertical if value == "vertical"
+                              else Qt.Orientation.Horizontal)
+
+    def _canvas_or(self, name: str, fallback: Any) -> None:
+        """Use the canvas's own action when it has one (it knows its focus and view state)."""
+        try:
+            actions = self.canvas.actions()
+        except TypeError:
+            actions = {}
+        action = actions.get(name) if isinstance(actions, dict) else None
+        if isinstance(action, QAction):
+            action.trigger()
+        else:
+            fallback()
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in self.settings.recent_files():
+            act = self.recent_menu.addAction(path)
+            act.triggered.connect(lambda _c=False, p=path: self.open_file(p))
+        if not self.settings.recent_files():
+            self.recent_menu.addAction("(none)").setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear list", self.settings.clear_recent_files)
+
+    # ------------------------------------------------------------------------------------------------
+    # documents
+    # ------------------------------------------------------------------------------------------------
+    def set_document(self, package: Package | None, path: Path | None, *, modified: bool = False) -> None:
+        recovery.remove(self.recovery_folder, self.session)
+        self.undo_stack.clear()
+        self.undo_stack.setClean()
+        self.package, self.file_path = package, path
+        self._forced_dirty = modified
+        self.edits = Edits(package, self.undo_stack) if package is not None else None
+        self._current_behavior = None
+        self.canvas.set_document(package, self.undo_stack)
+        self.outline.set_document(package, self.edits)
+        self.properties.set_document(package, self.edits)
+        self.problems.set_document(package)
+        self.find_bar.set_document(package)
+        self._watch(path)
+        self._update_title()
+        if package is not None:
+            first = next(package.all_behaviors(), None)
+            if first is not None:
+                self.outline.select_object(first)
+        self.documentChanged.emit(package)
+
+    def new_document(self, *, prompt: bool = True) -> None:
+        if prompt and not self.maybe_save():
+            return
+        package = Package("New package")
+        package.insert_bot(0, Bot(package.fresh_uid("bot"), "New bot"))
+        self.set_document(package, None)
+
+    def open_dialog(self) -> None:
+        folder = str(self.file_path.parent) if self.file_path else ""
+        path = self.dialogs.open_file(self, "Open package", folder)
+        if path:
+            self.open_file(path)
+
+    def open_file(self, path: str | Path, *, prompt: bool = True) -> bool:
+        if prompt and not self.maybe_save():
+            return False
+        path = Path(path)
+        try:
+            package = load_package(path)
+        except PackageFormatError as exc:
+            details = "\n".join(str(p) for p in exc.problems)
+            self.dialogs.error(self, "Cannot open package", f"{path.name} is not a valid Cerb package.", details)
+            return False
+        except DesignerError as exc:
+            self.dialogs.error(self, "Cannot open package", str(exc))
+            return False
+        self.set_document(package, path.resolve())
+        self.settings.add_recent_file(str(path))
+        self.statusBar().showMessage(f"Opened {path}", 5000)
+        return True
+
+    def import_package(self, path: str | Path) -> bool:
+        """Import a package as Cerb would: ask its configure prompts, then open the configured copy as a new,
+        unsaved document. (The import wizard extends this.)"""
+        if not self.maybe_save():
+            return False
+        try:
+            package = load_package(path)
+        except DesignerError as exc:
+            self.dialogs.error(self, "Cannot import package", str(exc))
+            return False
+        values: dict[str, str] = {}
+        if package.prompts:
+            answer = self.dialogs.prompts(self, package.prompts)
+            if answer is None:
+                return False
+            values = answer
+        try:
+            configured = configure_package(package, values)
+        except DesignerError as exc:
+            self.dialogs.error(self, "Cannot import package", str(exc))
+            return False
+        self.set_document(configured.package, None, modified=True)
+        return True
+
+    def import_dialog(self) -> None:
+        path = self.dialogs.open_file(self, "Import package")
+        if path:
+            self.import_package(path)
+
+    def export_dialog(self) -> bool:
+        if self.package is None:
+            return False
+        values: dict[str, str] = {}
+        if self.package.prompts:
+            answer = self.dialogs.prompts(self, self.package.prompts)
+            if answer is None:
+                return False
+            values = answer
+        try:
+            configured = configure_package(self.package, values)
+        except DesignerError as exc:
+            self.dialogs.error(self, "Cannot export", str(exc))
+            return False
+        suggested = str(self.file_path.with_name(self.file_path.stem + "-configured.json")) if self.file_path else ""
+        path = self.dialogs.save_file(self, "Export configured package", suggested)
+        if not path:
+            return False
+        try:
+            save_package(configured.package, path)
+        except SaveError as exc:
+            self.dialogs.error(self, "Export failed", str(exc))
+            return False
+        self.statusBar().showMessage(f"Exported {path}", 5000)
+        return True
+
+    def save(self) -> bool:
+        if self.package is None:
+            return False
+        if self.file_path is None:
+            return self.save_as()
+        return self.save_to(self.file_path)
+
+    def save_as(self) -> bool:
+        if self.package is None:
+            return False
+        suggested = str(self.file_path) if self.file_path else f"{self.package.name or 'package'}.json"
+        path = self.dialogs.save_file(self, "Save package as", suggested)
+        return self.save_to(Path(path)) if path else False
+
+    def save_to(self, path: Path) -> bool:
+        assert self.package is not None
+        text = dumps_package(self.package)
+        try:
+            save_package(self.package, path)
+        except SaveError as exc:
+            self.dialogs.error(self, "Save failed", f"The package was not saved.\n\n{exc}",
+                               "The previous file on disk is unchanged; your edits are still open here.")
+            return False
+        self.file_path = path.resolve()
+        self._known_digest = _digest(text.encode("utf-8"))
+        self._watch(self.file_path)
+        self._forced_dirty = False
+        self.undo_stack.setClean()
+        recovery.remove(self.recovery_folder, self.session)
+        self.settings.add_recent_file(str(path))
+        self._update_title()
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    def close_document(self) -> bool:
+        if not self.maybe_save():
+            return False
+        self.new_document(prompt=False)
+        return True
+
+    def maybe_save(self) -> bool:
+        """True when it is fine to drop the document (saved, discarded, or unmodified)."""
+        if self.package is None or not self.is_modified():
+            return True
+        name = self.file_path.name if self.file_path else (self.package.name or "the package")
+        answer = self.dialogs.unsaved_changes(self, name)
+        if answer == "save":
+            return self.save()
+        if answer == "discard":
+            recovery.remove(self.recovery_folder, self.session)
+            self._forced_dirty = False
+            self.undo_stack.setClean()
+            return True
+        return False
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self.autosave_timer.stop()
+        self.tasks.cancel_all()
+        self.settings.save_window_state(self.saveGeometry(), self.saveState())
+        recovery.remove(self.recovery_folder, self.session)
+        recovery.unregister_session(self.session)
+        event.accept()
+
+    def _update_title(self) -> None:
+        name = self.file_path.name if self.file_path else (self.package.name if self.package else "")
+        self.setWindowTitle(f"{name or 'Untitled'}[*] — {APP_NAME}")
+        self.setWindowModified(self.is_modified())
+        if self.package is not None:
+            self.status_label.setText(f"{self.package.node_count()} nodes")
+
+    # ------------------------------------------------------------------------------------------------
+    # autosave, recovery, external changes
+    # ------------------------------------------------------------------------------------------------
+    def autosave_now(self) -> Path | None:
+        if self.package is None or not self.is_modified():
+            return None
+        try:
+            return recovery.write(self.recovery_folder, self.session, self.package,
+                                  str(self.file_path) if self.file_path else None)
+        except DesignerError as exc:
+            log.warning("autosave failed: %s", exc)
+            self.statusBar().showMessage(f"Autosave failed: {exc}", 10000)
+            return None
+
+    def offer_recovery(self) -> bool:
+        pending = recovery.pending(self.recovery_folder)
+        if not pending:
+            return False
+        newest = pending[0]
+        if not self.dialogs.recover(self, newest.describe()):
+            for item in pending:
+                item.path.unlink(missing_ok=True)
+            return False
+        try:
+            package, _ = read_package_value(newest.data, source=str(newest.path))
+        except DesignerError as exc:
+            self.dialogs.error(self, "Cannot recover", str(exc))
+            return False
+        source = Path(newest.source) if newest.source else None
+        self.set_document(package, source, modified=True)
+        for item in pending:
+            item.path.unlink(missing_ok=True)
+        self.autosave_now()  # the recovered edits are this session's now
+        return True
+
+    def _watch(self, path: Path | None) -> None:
+        if self.watcher.files():
+            self.watcher.removePaths(self.watcher.files())
+        if path is not None and path.exists():
+            self.watcher.addPath(str(path))
+            if self._known_digest is None or self.sender() is None:
+                try:
+                    self._known_digest = _digest(path.read_bytes())
+                except OSError:
+                    self._known_digest = None
+        elif path is None:
+            self._known_digest = None
+
+    def _file_changed(self, _path: str) -> None:
+        self._watch_timer.start()  # coalesce the bursts an atomic replace makes
+
+    def check_external_change(self) -> bool:
+        """Ask to reload when the open file's content changed under us; True when it had."""
+        path = self.file_path
+        if path is None or self._checking_external:
+            return False
+        if path.exists() and str(path) not in self.watcher.files():
+            self.watcher.addPath(str(path))  # a replaced file drops out of the watch list
+        try:
+            digest = _digest(path.read_bytes())
+        except OSError:
+            digest = None
+        if digest == self._known_digest:
+            return False
+        self._checking_external = True
+        try:
+            self._known_digest = digest
+            if digest is not None and self.dialogs.reload_changed_file(self, str(path), self.is_modified()):
+                self.open_file(path, prompt=False)
+        finally:
+            self._checking_external = False
+        return True
+
+    # ------------------------------------------------------------------------------------------------
+    # selection and navigation
+    # ------------------------------------------------------------------------------------------------
+    def show_behavior(self, behavior: Behavior | None) -> None:
+        self._current_behavior = behavior
+        self.canvas.show_behavior(behavior)
+
+    def _canvas_behavior_changed(self, behavior: Behavior | None) -> None:
+        """The canvas switched behavior by itself (following a call, undo): keep the outline in step."""
+        self._current_behavior = behavior
+        if behavior is not None:
+            self.outline.select_object(behavior, emit=False)
+
+    def _outline_object(self, obj: Any) -> None:
+        if isinstance(obj, (Behavior, Bot, Package)):
+            self.properties.show_object(obj)
+
+    def _canvas_selection(self, nodes: list[Any]) -> None:
+        if len(nodes) == 1:
+            self.properties.show_object(nodes[0])
+        elif not nodes and self._current_behavior is not None:
+            self.properties.show_object(self._current_behavior)
+
+    def reveal(self, obj: Any) -> None:
+        """Select `obj` (a node, behavior or bot): switch behavior as needed and show it on the canvas."""
+        if isinstance(obj, Node):
+            behavior = obj.behavior()
+            if behavior is not None and behavior is not self._current_behavior:
+                if not self.outline.select_object(behavior):
+                    self.show_behavior(behavior)
+            self.canvas.select_nodes([obj])
+            self.canvas.ensure_visible(obj)
+            self.properties.show_object(obj)
+        elif isinstance(obj, (Behavior, Bot)):
+            self.outline.select_object(obj)
+
+    def _match_activated(self, match: Match) -> None:
+        self.reveal(match.node)
+
+    def _problems_changed(self, problems: list[Any]) -> None:
+        errors = sum(1 for p in problems if p.severity == "error")
+        warnings = sum(1 for p in problems if p.severity == "warning")
+        dock = self.docks.get("Problems")
+        if dock is not None:
+            dock.setWindowTitle(f"Problems ({errors} errors, {warnings} warnings)" if problems else "Problems")
+
+    # ------------------------------------------------------------------------------------------------
+    # node edits (used when the canvas has no action of its own)
+    # ------------------------------------------------------------------------------------------------
+    def selected_nodes(self) -> list[Node]:
+        return list(self.canvas.selected_nodes())
+
+    def add_node(self, kind: str) -> Node | None:
+        behavior = self._current_behavior
+        if self.edits is None or behavior is None:
+            return None
+        node = Node(kind, NEW_NODE_TITLES[kind], params=NEW_NODE_PARAMS[kind]() if kind in NEW_NODE_PARAMS else None)
+        if kind not in NEW_NODE_PARAMS:
+            from designer.model import ABSENT
+
+            node.params = ABSENT
+        selected = self.selected_nodes()
+        anchor = selected[-1] if selected else None
+        candidates: list[tuple[Any, int]] = []
+        if anchor is not None:
+            candidates.append((anchor, len(anchor.children)))
+            if anchor.parent is not None:
+                candidates.append((anchor.parent, anchor.index_in_parent() + 1))
+        candidates.append((behavior, len(behavior.children)))
+        for parent, index in candidates:
+            try:
+                self.edits.insert_node(parent, index, node)
+            except DesignerError:
+                continue
+            self.canvas.select_nodes([node])
+            return node
+        self.statusBar().showMessage(f"A {kind} cannot go here", 5000)
+        return None
+
+    def delete_nodes(self) -> None:
+        nodes = [n for n in self.selected_nodes() if n.parent is not None]
+        nodes = [n for n in nodes if not any(o.is_ancestor_of(n) for o in nodes if o is not n)]
+        if self.edits is None or not nodes:
+            return
+        with self.edits.macro("Delete" if len(nodes) > 1 else f"Delete “{nodes[0].title}”"):
+            for node in nodes:
+                self.edits.remove_node(node)
+
+    def duplicate_nodes(self) -> None:
+        if self.edits is None:
+            return
+        copies = []
+        with self.edits.macro("Duplicate"):
+            for node in self.selected_nodes():
+                copies.append(self.edits.duplicate_node(node))
+        if copies:
+            self.canvas.select_nodes(copies)
+
+    def copy_nodes(self) -> bool:
+        from designer.commands import MIME_TYPE, nodes_to_clipboard_json
+
+        nodes = self.selected_nodes()
+        if not nodes:
+            return False
+        text = nodes_to_clipboard_json(nodes)
+        mime = QMimeData()
+        mime.setData(MIME_TYPE, text.encode("utf-8"))
+        mime.setText(text)
+        QApplication.clipboard().setMimeData(mime)
+        return True
+
+    def cut_nodes(self) -> None:
+        if self.copy_nodes():
+            self.delete_nodes()
+
+    def paste_nodes(self) -> None:
+        from designer.commands import MIME_TYPE, nodes_from_clipboard_json
+
+        behavior = self._current_behavior
+        mime = QApplication.clipboard().mimeData()
+        if self.edits is None or behavior is None or mime is None:
+            return
+        text = bytes(mime.data(MIME_TYPE).data()).decode("utf-8") if mime.hasFormat(MIME_TYPE) else mime.text()
+        selected = self.selected_nodes()
+        parent: Any = selected[-1] if selected else behavior
+        try:
+            nodes = nodes_from_clipboard_json(text, parent.type)
+        except DesignerError as exc:
+            self.statusBar().showMessage(f"Cannot paste: {exc}", 8000)
+            return
+        try:
+            with self.edits.macro("Paste"):
+                for node in nodes:
+                    self.edits.insert_node(parent, len(parent.children), node)
+        except DesignerError as exc:
+            self.statusBar().showMessage(f"Cannot paste here: {exc}", 8000)
+            return
+        self.canvas.select_nodes(nodes)
+
+    # ------------------------------------------------------------------------------------------------
+    # drag and drop a package file
+    # ------------------------------------------------------------------------------------------------
+    @staticmethod
+    def _dropped_file(mime: QMimeData | None) -> Path | None:
+        if mime is None or not mime.hasUrls():
+            return None
+        for url in mime.urls():
+            if url.isLocalFile() and url.toLocalFile().lower().endswith(".json"):
+                return Path(url.toLocalFile())
+        return None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if self._dropped_file(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: Any) -> None:  # noqa: N802
+        if self._dropped_file(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        path = self._dropped_file(event.mimeData())
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        QTimer.singleShot(0, lambda: self.open_file(path))

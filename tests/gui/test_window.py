@@ -1,0 +1,561 @@
+"""The designer window driven through its real widgets (offscreen)."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from designer.io import load_package
+from designer.model import Behavior, Node
+from tests.conftest import FIXTURE_PACKAGES
+
+
+def _action(window, name):
+    from PySide6.QtGui import QAction
+
+    action = window.findChild(QAction, name)
+    assert action is not None, name
+    return action
+
+
+def _title_editor(window):
+    binding = next(b for b in window.properties.bindings if b.field == "title")
+    return binding.editor
+
+
+@pytest.mark.parametrize("path", FIXTURE_PACKAGES, ids=lambda p: p.stem)
+def test_every_fixture_opens_and_each_behavior_shows(make_window, path):
+    window = make_window()
+    assert window.open_file(path, prompt=False)
+    assert window.package.to_json() == json.loads(path.read_text(encoding="utf-8"))
+    assert not window.isWindowModified()
+    assert path.name in window.windowTitle()
+    for behavior in window.package.all_behaviors():
+        assert window.outline.select_object(behavior)
+        assert window.current_behavior() is behavior
+        assert window.properties.target is behavior
+        assert window.canvas.behavior() is behavior
+    assert window.dialogs.calls == []
+
+
+def test_edit_title_in_properties_then_undo_restores_the_model(make_window, package_copy, qtbot):
+    path, original = package_copy("aws-lambda-bot.json")
+    window = make_window()
+    window.open_file(path, prompt=False)
+    node = next(window.package.all_behaviors()).children[0]
+    window.reveal(node)
+    assert window.properties.target is node
+    editor = _title_editor(window)
+    qtbot.keyClicks(editor.edit, " edited")
+    assert node.title.endswith(" edited")
+    assert window.isWindowModified()
+    assert window.undo_stack.count() == 1  # typing merges into one step per (node, field)
+    _action(window, "action_undo").trigger()
+    assert window.package.to_json() == original
+    assert not window.isWindowModified()
+    assert editor.value() == node.title  # the model event updated the editor
+    _action(window, "action_redo").trigger()
+    assert node.title.endswith(" edited")
+
+
+def test_empty_title_is_flagged_and_not_written(make_window, package_copy, qtbot):
+    path, original = package_copy("aws-lambda-bot.json")
+    window = make_window()
+    window.open_file(path, prompt=False)
+    node = next(window.package.all_behaviors()).children[0]
+    window.reveal(node)
+    editor = _title_editor(window)
+    editor.edit.selectAll()
+    qtbot.keyClick(editor.edit, Qt.Key.Key_Delete)
+    assert "required" in window.properties.problem_label.text()
+    assert node.title  # never emptied
+    assert window.package.to_json() == original
+
+
+def test_action_param_edit_and_raw_json_round_trip(make_window, package_copy, qtbot):
+    path, original = package_copy("aws-lambda-bot.json")
+    window = make_window()
+    window.open_file(path, prompt=False)
+    node = next(n for b in window.package.all_behaviors() for n in b.walk()
+                if any(a.get("action") == "send_message" for a in n.actions))
+    window.reveal(node)
+    binding = next(b for b in window.properties.bindings if b.path[-1:] == ("message",))
+    binding.editor.edit.setPlainText("Hello {{worker_first_name}}")
+    index = next(i for i, a in enumerate(node.params["actions"]) if a.get("action") == "send_message")
+    assert node.params["actions"][index]["message"] == "Hello {{worker_first_name}}"
+    # the raw view shows it, and keeps keys the catalogue does not know
+    raw = json.loads(window.properties.raw_edit.toPlainText())
+    raw["actions"][index]["x_unknown"] = {"kept": True}
+    window.properties.raw_edit.setPlainText(json.dumps(raw))
+    assert window.properties.apply_raw()
+    assert node.params["actions"][index]["x_unknown"] == {"kept": True}
+    window.properties.raw_edit.setPlainText("{not json")
+    assert not window.properties.apply_raw()
+    assert "Invalid JSON" in window.properties.raw_status.text()
+    while window.undo_stack.canUndo():
+        window.undo_stack.undo()
+    assert window.package.to_json() == original
+
+
+def test_invalid_json_param_is_reported_not_written(make_window, package_copy):
+    path, original = package_copy("aws-lambda-bot.json")
+    window = make_window()
+    window.open_file(path, prompt=False)
+    behavior = next(b for b in window.package.all_behaviors() if b.variable_defs)
+    window.outline.select_object(behavior)
+    binding = next(b for b in window.properties.bindings if b.field == "variables")
+    binding.editor.edit.setPlainText('{"var_mode": ')
+    assert "invalid JSON" in window.properties.problem_label.text()
+    assert window.package.to_json() == original
+
+
+def test_add_and_delete_nodes_through_menu_actions(make_window, package_copy):
+    path, original = package_copy("aws-lambda-bot.json")
+    window = make_window()
+    window.open_file(path, prompt=False)
+    behavior = window.current_behavior()
+    before = behavior.node_count()
+    window.canvas.select_nodes([])
+    _action(window, "action_add_action").trigger()
+    assert behavior.node_count() == before + 1
+    added = window.canvas.selected_nodes()
+    assert len(added) == 1 and added[0].type == "action"
+    _action(window, "action_add_switch").trigger()
+    assert behavior.node_count() == before + 2
+    window.canvas.select_nodes(added)
+    _action(window, "action_delete").trigger()
+    assert behavior.node_count() == before + 1
+    _action(window, "action_duplicate").trigger()  # nothing selected after delete: no-op or duplicate
+    while window.undo_stack.canUndo():
+        window.undo_stack.undo()
+    assert window.package.to_json() == original
+
+
+def test_copy_paste_nodes(make_window, package_copy):
+    path, _ = package_copy("aws-lambda-bot.json")
+    window = make_window()
+    window.open_file(path, prompt=False)
+    behavior = window.current_behavior()
+    before = behavior.node_count()
+    first = behavior.children[0]
+    window.canvas.select_nodes([first])
+    window.copy_nodes()
+    window.canvas.select_nodes([])
+    window.paste_nodes()
+    assert behavior.node_count() == before + first.node_count() if hasattr(first, "node_count") else True
+    assert behavior.node_count() > before
+
+
+def test_save_writes_a_file_that_reimports_equal(make_window, package_copy, qtbot):
+    path, _ = package_copy("twitter-bot.json")
+    window = make_window()
+    window.open_file(path, prompt=False)
+    node = next(window.package.all_behaviors()).children[0]
+    window.reveal(node)
+    qtbot.keyClicks(_title_editor(window).edit, "!")
+    assert window.isWindowModified()
+    _action(window, "action_save").trigger()
+    assert not window.isWindowModified()
+    assert load_package(path).to_json() == window.package.to_json()
+    assert window.dialogs.calls == []
+
+
+def test_save_as_to_a_new_path(make_window, package_copy, tmp_path, dialogs):
+    path, _ = package_copy("slack-bot.json")
+    window = make_window()
+    window.open_file(path, prompt=False)
+    target = tmp_path / "saved-as.json"
+    dialogs.save_path = str(target)
+    assert window.save_as()
+    assert window.file_path == target.resolve()
+    assert load_package(target).to_json() == window.package.to_json()
+
+
+def test_failed_save_shows_why_and_keeps_the_old_file(make_window, package_copy, monkeypatch, qtbot, dialogs):
+    path, _ = package_copy("aws-lambda-bot.json")
+    before = path.read_bytes()
+    window = make_window()
+    window.open_file(path, prompt=False)
+    window.reveal(next(window.package.all_behaviors()).children[0])
+    qtbot.keyClicks(_title_editor(window).edit, "x")
+
+    def refuse(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    assert not window.save()
+    assert dialogs.names() == ["error"]
+    title, text, details = dialogs.calls[0][1]
+    assert "No space left on device" in text and "unchanged" in (text + details)
+    assert path.read_bytes() == before
+    assert window.isWindowModified()
+    assert not list(path.parent.glob(".*.tmp"))  # no temporary left behind
+
+
+def test_save_into_an_unwritable_location_is_an_error(make_window, package_copy, tmp_path, dialogs):
+    path, _ = package_copy("aws-lambda-bot.json")
+    window = make_window()
+    window.open_file(path, prompt=False)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a regular file")
+    assert not window.save_to(blocker / "package.json")  # the parent is a file: even root cannot write there
+    assert dialogs.names() == ["error"]
+    assert blocker.read_text() == "a regular file"
+
+
+def test_autosave_then_crash_then_recovery_brings_the_edits_back(make_window, package_copy, qtbot, dialogs):
+    import shiboken6
+
+    path, _ = package_copy("aws-lambda-bot.json")
+    window = make_window()
+    window.open_file(path, prompt=False)
+    node = next(window.package.all_behaviors()).children[0]
+    window.reveal(node)
+    qtbot.keyClicks(_title_editor(window).edit, " recovered")
+    edited = window.package.to_json()
+    saved = window.autosave_now()
+    assert saved is not None and saved.exists()
+    window.autosave_timer.stop()
+    shiboken6.delete(window)  # a crash: no close event, no cleanup
+    assert saved.exists()
+
+    again = make_window()
+    assert "recover" in dialogs.names()
+    assert again.package.to_json() == edited
+    assert again.file_path == path.resolve()
+    assert again.isWindowModified()
+    assert load_package(path).to_json() != edited  # the file itself was never touched
+
+
+def test_recovery_declined_discards_the_files(make_window, package_copy, qtbot, dialogs):
+    import shiboken6
+
+    path, original = package_copy("aws-lambda-bot.json")
+    window = make_window()
+    window.open_file(path, prompt=False)
+    window.reveal(next(window.package.all_behaviors()).children[0])
+    qtbot.keyClicks(_title_editor(window).edit, "z")
+    saved = window.autosave_now()
+    window.autosave_timer.stop()
+    shiboken6.delete(window)
+    dialogs.recover_answer = False
+    make_window()
+    assert "recover" in dialogs.names()
+    assert not saved.exists()
+    dialogs.calls.clear()
+    make_window()
+    assert "recover" not in dialogs.names()
+
+
+def test_no_recovery_offer_after_a_clean_close(make_window, package_copy, qtbot, dialogs):
+    path, _ = package_copy("aws-lambda-bot.json")
+    window = make_window()
+    window.open_file(path, prompt=False)
+    window.reveal(next(window.package.all_behaviors()).children[0])
+    qtbot.keyClicks(_title_editor(window).edit, "z")
+    window.autosave_now()
+    dialogs.unsaved_answer = "discard"
+    assert window.close()
+    dialogs.calls.clear()
+    make_window()
+    assert dialogs.names() == []
+
+
+def test_unsaved_changes_prompt_on_close(make_window, package_copy, qtbot, dialogs):
+    path, _ = package_copy("aws-lambda-bot.json")
+    window = make_window()
+    window.show()
+    window.open_file(path, prompt=False)
+    window.reveal(next(window.package.all_behaviors()).children[0])
+    qtbot.keyClicks(_title_editor(window).edit, "?")
+    dialogs.unsaved_answer = "cancel"
+    assert not window.close()
+    assert window.isVisible()
+    assert dialogs.names() == ["unsaved_changes"]
+    dialogs.unsaved_answer = "save"
+    assert window.close()
+    assert load_package(path).to_json() == window.package.to_json()
+
+
+def test_unsaved_changes_prompt_before_opening_another_file(make_window, package_copy, qtbot, dialogs):
+    path, _ = package_copy("aws-lambda-bot.json")
+    other, _ = package_copy("slack-bot.json")
+    window = make_window()
+    window.open_file(path, prompt=False)
+    window.reveal(next(window.package.all_behaviors()).children[0])
+    qtbot.keyClicks(_title_editor(window).edit, "?")
+    dialogs.unsaved_answer = "cancel"
+    assert not window.open_file(other)
+    assert window.file_path == path.resolve()
+    dialogs.unsaved_answer = "discard"
+    assert window.open_file(other)
+    assert window.file_path == other.resolve()
+
+
+def test_external_change_is_noticed_and_reloaded(make_window, package_copy, qtbot, dialogs):
+    path, original = package_copy("aws-lambda-bot.json")
+    window = make_window()
+    window.open_file(path, prompt=False)
+    changed = json.loads(json.dumps(original))
+    changed["package"]["name"] = "Changed elsewhere"
+    path.write_text(json.dumps(changed, indent=4), encoding="utf-8")
+    qtbot.waitUntil(lambda: "reload_changed_file" in dialogs.names(), timeout=5000)
+    assert window.package.name == "Changed elsewhere"
+
+
+def test_own_save_is_not_an_external_change(make_window, package_copy, qtbot, dialogs):
+    path, _ = package_copy("aws-lambda-bot.json")
+    window = make_window()
+    window.open_file(path, prompt=False)
+    window.reveal(next(window.package.all_behaviors()).children[0])
+    qtbot.keyClicks(_title_editor(window).edit, "s")
+    assert window.save()
+    qtbot.wait(400)
+    assert not window.check_external_change()
+    assert "reload_changed_file" not in dialogs.names()
+
+
+def test_find_next_previous_selects_nodes_across_behaviors(make_window, package_copy, qtbot):
+    path, _ = package_copy("aws-lambda-bot.json")
+    window = make_window()
+    window.open_file(path, prompt=False)
+    _action(window, "action_find").trigger()
+    assert window.find_bar.isVisibleTo(window)
+    qtbot.keyClicks(window.find_bar.edit, "behavior_id")  # a param key's value? no: search text of params
+    window.find_bar.edit.clear()
+    qtbot.keyClicks(window.find_bar.edit, "dns")
+    matches = window.find_bar.matches
+    assert len(matches) >= 2
+    assert len({m.behavior.uid for m in matches}) >= 2  # found in more than one behavior
+    first = window.find_bar.find_next()
+    assert window.canvas.selected_nodes() == [first.node]
+    assert window.current_behavior() is first.behavior
+    second = window.find_bar.find_next()
+    assert second is matches[1]
+    back = window.find_bar.find_previous()
+    assert back is matches[0]
+    wrapped = window.find_bar.find_previous()
+    assert wrapped is matches[-1]
+    assert window.current_behavior() is wrapped.behavior
+    assert window.canvas.selected_nodes() == [wrapped.node]
+    _action(window, "action_find_next").trigger()
+    assert window.canvas.selected_nodes() == [matches[0].node]
+
+
+def test_find_searches_template_text_and_placeholders(make_window, package_copy):
+    from designer.panels.find import find_matches
+
+    path, _ = package_copy("aws-lambda-bot.json")
+    window = make_window()
+    window.open_file(path, prompt=False)
+    templates = find_matches(window.package, "{{")
+    assert templates and all(m.where != "title" for m in templates[:1])
+    assert find_matches(window.package, "no such text anywhere 123") == []
+
+
+def test_problems_panel_shows_twitter_warnings_and_click_selects_node(make_window, package_copy, qtbot):
+    path, _ = package_copy("twitter-bot.json")
+    window = make_window()
+    window.open_file(path, prompt=False)
+    panel = window.problems
+    assert [p.code for p in panel.problems] == ["unknown-placeholder", "unknown-placeholder"]
+    assert panel.list.topLevelItemCount() == 2
+    item = panel.list.topLevelItem(1)
+    rect = panel.list.visualItemRect(item)
+    qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    problem = panel.problems[1]
+    node = window.package.find_node(problem.node_id)
+    assert window.canvas.selected_nodes() == [node]
+    assert window.current_behavior() is node.behavior()
+    assert window.properties.target is node
+
+
+def test_problems_refresh_after_an_edit(make_window, package_copy, qtbot):
+    path, _ = package_copy("aws-lambda-bot.json")
+    window = make_window()
+    window.open_file(path, prompt=False)
+    assert window.problems.problems == []
+    behavior = window.current_behavior()
+    window.edits.insert_node(behavior, len(behavior.children), Node("switch", "Empty decision"))
+    qtbot.waitUntil(lambda: any(p.code == "switch-no-outcome" for p in window.problems.problems), timeout=3000)
+    window.undo_stack.undo()
+    qtbot.waitUntil(lambda: window.problems.problems == [], timeout=3000)
+
+
+def test_problem_paths_resolve_to_live_objects(make_window, package_copy):
+    from designer.panels.problems import resolve_path
+
+    path, _ = package_copy("aws-lambda-bot.json")
+    window = make_window()
+    window.open_file(path, prompt=False)
+    package = window.package
+    assert resolve_path(package, "bots[0]") is package.bots[0]
+    assert resolve_path(package, "bots[0].behaviors[0]") is package.bots[0].behaviors[0]
+    assert resolve_path(package, "bots[0].behaviors[0].nodes[0]") is package.bots[0].behaviors[0].children[0]
+    assert resolve_path(package, "bots[9]") is None
+
+
+def test_big_packages_are_linted_off_the_gui_thread(make_window, qtbot, tmp_path):
+    from designer.io import save_package
+    from designer.model import Behavior as B, Bot, Package
+
+    package = Package("Big")
+    bot = Bot("bot_1", "Big bot")
+    package.insert_bot(0, bot)
+    behavior = B("behavior_1", "Many nodes")
+    package.insert_behavior(bot, 0, behavior)
+    for i in range(2100):
+        package.insert_node(behavior, i, Node("action", f"Step {i}", params={"actions": []}))
+    package.insert_node(behavior, 0, Node("switch", "Empty decision"))
+    path = tmp_path / "big.json"
+    save_package(package, path)
+    window = make_window()
+    window.open_file(path, prompt=False)
+    qtbot.waitUntil(lambda: any(p.code == "switch-no-outcome" for p in window.problems.problems), timeout=20000)
+    problem = next(p for p in window.problems.problems if p.code == "switch-no-outcome")
+    target = window.problems.target_of(problem)
+    assert isinstance(target, Node) and target.title == "Empty decision"
+
+
+def test_dropping_a_package_file_opens_it(make_window, package_copy, qtbot):
+    path, original = package_copy("prompt-bot.json")
+    window = make_window()
+    window.show()
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    from PySide6.QtGui import QDragEnterEvent
+
+    enter = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    window.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPoint(10, 10).toPointF(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(drop)
+    qtbot.waitUntil(lambda: window.file_path == path.resolve(), timeout=3000)
+    assert window.package.to_json() == original
+
+
+def test_outline_creates_renames_reorders_and_deletes_behaviors_and_bots(make_window, package_copy, qtbot):
+    path, original = package_copy("aws-lambda-bot.json")
+    window = make_window()
+    window.open_file(path, prompt=False)
+    outline = window.outline
+    bot = window.package.bots[0]
+    count = len(bot.behaviors)
+    outline.select_object(bot)
+    behavior = outline.add_behavior()
+    assert isinstance(behavior, Behavior) and behavior in bot.behaviors and len(bot.behaviors) == count + 1
+    item = outline.item_for(behavior)
+    item.setText(0, "Renamed behavior")  # what an inline edit commits
+    assert behavior.title == "Renamed behavior"
+    outline.select_object(behavior)
+    outline.move_current(-1)
+    assert bot.behaviors.index(behavior) == count - 1
+    assert outline.current_object() is behavior
+    outline.delete_current()
+    assert behavior not in bot.behaviors
+    new_bot = outline.add_bot()
+    assert new_bot in window.package.bots
+    outline.move_current(-1)
+    assert window.package.bots.index(new_bot) == 0
+    while window.undo_stack.canUndo():
+        window.undo_stack.undo()
+    assert window.package.to_json() == original
+
+
+def test_behavior_variables_and_event_params_edit_through_commands(make_window, package_copy):
+    path, original = package_copy("aws-lambda-bot.json")
+    window = make_window()
+    window.open_file(path, prompt=False)
+    behavior = next(b for b in window.package.all_behaviors() if b.event_key == "event.interactions.get.worker")
+    window.outline.select_object(behavior)
+    binding = next(b for b in window.properties.bindings if b.field == "event")
+    binding.editor.edit.setPlainText("global\r\nmail.*")
+    assert behavior.event_params["listen_points"] == "global\r\nmail.*"
+    key = window.properties.add_variable(behavior, "Mode")
+    assert key in behavior.variable_defs
+    editor = next(b for b in window.properties.bindings if b.field == "variables").editor
+    assert key in json.loads(editor.edit.toPlainText())  # the form followed the model
+    while window.undo_stack.canUndo():
+        window.undo_stack.undo()
+    assert window.package.to_json() == original
+
+
+def test_import_asks_the_prompts_and_export_writes_a_configured_file(make_window, tmp_path, dialogs):
+    from tests.conftest import FIXTURES
+
+    source = FIXTURES / "packages" / "webhooks-configure.json"
+    package = load_package(source)
+    window = make_window()
+    dialogs.prompt_values = {p["key"]: "x" for p in package.prompts}
+    if package.prompts:
+        assert window.import_package(source)
+        assert "prompts" in dialogs.names()
+        assert window.file_path is None and window.isWindowModified()
+    window.open_file(source, prompt=False) if not package.prompts else None
+    target = tmp_path / "configured.json"
+    dialogs.save_path = str(target)
+    window2 = make_window()
+    window2.open_file(source, prompt=False)
+    assert window2.export_dialog()
+    assert target.exists() and "{{{" not in target.read_text(encoding="utf-8").split('"package"')[1][:0] + ""
+
+
+def test_window_api_for_extensions(make_window, tmp_path):
+    from PySide6.QtWidgets import QLabel
+
+    window = make_window(local_lambda_dir=tmp_path)
+    assert window.local_lambda_dir == tmp_path
+    assert set(window.menus) >= {"File", "Edit", "View", "Simulate", "Tools"}
+    dock = window.add_dock("Extra", QLabel("x"), Qt.DockWidgetArea.RightDockWidgetArea)
+    assert dock.objectName() == "dock_extra"
+    seen = []
+    window.documentChanged.connect(seen.append)
+    window.new_document(prompt=False)
+    assert seen == [window.package]
+
+
+def test_dock_layout_is_remembered(make_window, qtbot, dialogs):
+    window = make_window()
+    window.show()
+    window.docks["Problems"].hide()
+    assert window.close()
+    again = make_window()
+    again.show()
+    assert not again.docks["Problems"].isVisible()
+    again.docks["Problems"].show()
+    again.close()
+
+
+def test_view_actions_do_not_fail(make_window, package_copy):
+    path, _ = package_copy("demo-bot.json")
+    window = make_window()
+    window.open_file(path, prompt=False)
+    for name in ("action_zoom_in", "action_zoom_out", "action_zoom_fit", "action_zoom_reset",
+                 "action_collapse_all", "action_expand_all", "action_orientation_horizontal",
+                 "action_orientation_vertical"):
+        _action(window, name).trigger()
+
+
+def test_standard_shortcuts(make_window):
+    from PySide6.QtGui import QKeySequence
+
+    window = make_window()
+    assert _action(window, "action_save").shortcut() == QKeySequence(QKeySequence.StandardKey.Save)
+    assert _action(window, "action_find").shortcut() == QKeySequence(QKeySequence.StandardKey.Find)
+    assert _action(window, "action_find_next").shortcut().toString() == "F3"
+    assert _action(window, "action_undo").shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
+
+
+def test_opening_a_broken_file_reports_where(make_window, tmp_path, dialogs):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"package": {"name": "x"}, "bots": [{"uid": 1}]}')
+    window = make_window()
+    assert not window.open_file(bad, prompt=False)
+    assert dialogs.names() == ["error"]
+    assert "bots[0]" in dialogs.calls[0][1][2]
