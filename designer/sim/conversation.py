@@ -60,7 +60,7 @@ class Interpreter:
         for callback in list(self._subscribers):
             try:
                 callback(event)
-            except Exception:  # noqa: BLE001 - a subscriber must not break the run
+            except Exception:
                 log.exception("trace subscriber failed")
         return event
 
@@ -257,7 +257,7 @@ class Conversation:
             except GuardTripped as exc:
                 turn = self._guard(fr, str(exc))
                 continue
-            except Exception as exc:  # noqa: BLE001 - an engine error ends the turn, visibly
+            except Exception as exc:
                 log.exception("simulator engine error")
                 it.trace("error", None, fr, f"engine error: {type(exc).__name__}: {exc}")
                 self._gen = None
@@ -463,3 +463,13 @@ def _int(value: Any) -> int:
         return int(value)
     except (TypeError, ValueError):
         return 50
+
+
+def map_node_ids(source: Any, configured: Any) -> dict[int, int]:
+    """Configured-package node id → the editor package's node id (configuring re-reads the package, so node ids
+    differ; the trees have the same shape). The GUI maps trace events and breakpoints through this."""
+    out: dict[int, int] = {}
+    for b_src, b_cfg in zip(source.all_behaviors(), configured.all_behaviors(), strict=False):
+        for n_src, n_cfg in zip(b_src.walk(), b_cfg.walk(), strict=False):
+            out[n_cfg.id] = n_src.id
+    return out

@@ -28,8 +28,7 @@ def event_values(sim: Simulator, behavior: Behavior, extra: dict[str, Any]) -> d
         "behavior_priority": behavior.priority, "behavior_event_point": key, "behavior_uid": behavior.uid,
         "behavior_bot_name": bot.name if bot is not None else "",
     }
-    if key.startswith("event.message.chat") or key.startswith("event.interaction") or \
-            key == "event.interactions.get.worker" or "worker" in key:
+    if key.startswith(("event.message.chat", "event.interaction")) or "worker" in key:
         values.update(worker_values(sim.options.worker))
     if key.startswith("event.message.chat"):
         values.update({"message": "", "interaction": "", "interaction_params": {}, "interaction_bot_name":

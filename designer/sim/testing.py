@@ -116,7 +116,7 @@ def run_file(path: str | Path, *, accounts: Any = None) -> FileResult:
     base = path.parent
     now = spec.get("now")
     options = SimOptions(worker=dict(spec.get("worker") or {}),
-                         now=datetime.fromisoformat(str(now).replace("Z", "+00:00")) if now else None,
+                         now=datetime.fromisoformat(str(now)) if now else None,
                          http_mode=spec.get("http", "live"),
                          cassette=str(base / spec["cassette"]) if spec.get("cassette") else None)
     local = base / spec["local_lambda"] if spec.get("local_lambda") else None

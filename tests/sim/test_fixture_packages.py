@@ -6,7 +6,6 @@ import html
 import json
 from datetime import UTC, datetime
 from functools import cache
-from pathlib import Path
 
 import pytest
 
@@ -28,7 +27,7 @@ def configured(name: str):
         params = prompt.get("params") or {}
         if prompt.get("type") == "picklist":
             opts = params.get("options") or []
-            given[prompt["key"]] = str(list(opts.values())[0] if isinstance(opts, dict) else opts[0])
+            given[prompt["key"]] = str(next(iter(opts.values())) if isinstance(opts, dict) else opts[0])
         else:
             given[prompt["key"]] = "1" if prompt.get("type") == "chooser" else "dummy"
     return configure_package(pkg, given)

@@ -27,7 +27,7 @@ def action(*keys: str) -> Callable[[Handler], Handler]:
 
 
 class ActionContext:
-    __slots__ = ("it", "fr", "node", "action", "key")
+    __slots__ = ("action", "fr", "it", "key", "node")
 
     def __init__(self, it: Interpreter, fr: Frame, node: Node, action: dict[str, Any], key: str) -> None:
         self.it, self.fr, self.node, self.action, self.key = it, fr, node, action, key
@@ -62,4 +62,4 @@ class ActionContext:
                             node_id=self.node.id))
 
 
-from designer.sim.actions import chat, core, effects, http, lambda_actions  # noqa: E402,F401  (registration)
+from designer.sim.actions import chat, core, effects, http, lambda_actions  # noqa: F401  (registration)
