@@ -18,7 +18,7 @@ from designer.credentials.masking import register_secret
 log = logging.getLogger(__name__)
 
 SERVICE = "bot-designer"
-_INSECURE_NAME = re.compile(r"plain\s*text|uncrypted|unencrypted|file|null|fail", re.IGNORECASE)
+_INSECURE_NAME = re.compile(r"plain_?text|uncrypted|unencrypted|file_?backed|^file|^null|^fail", re.IGNORECASE)
 
 
 def service_for(account_id: str) -> str:

@@ -42,6 +42,15 @@ class HighPriorityFileKeyring(PlaintextKeyring):
     priority = 9  # type: ignore[assignment]
 
 
+class FileBacked:
+    """Like keyrings.alt.file_base.FileBacked: the secrets end up in a file, even if "encrypted"."""
+
+
+@unregistered
+class EncryptedKeyring(FileBacked, MemoryKeyring):
+    priority = 2  # type: ignore[assignment]
+
+
 def test_fail_backend_refuses_to_store_but_lists(fail_keyring, config_dir) -> None:
     store = AccountStore(config_dir)
     secret = secret_value()
@@ -77,15 +86,16 @@ def test_metadata_still_readable_without_keyring(swap_keyring, config_dir) -> No
     assert [a.name for a in store.list()] == ["Dev"]
 
 
-@pytest.mark.parametrize("backend", [PlaintextKeyring(), HighPriorityFileKeyring(), keyring.backends.null.Keyring()],
-                         ids=["plaintext", "file-high-priority", "null"])
+@pytest.mark.parametrize("backend", [PlaintextKeyring(), HighPriorityFileKeyring(), EncryptedKeyring(),
+                                     keyring.backends.null.Keyring()],
+                         ids=["plaintext", "file-high-priority", "encrypted-file", "null"])
 def test_insecure_backends_are_refused(swap_keyring, config_dir, backend) -> None:
     swap_keyring(backend)
     store = AccountStore(config_dir)
     secret = secret_value()
     with pytest.raises(KeyringUnavailableError):
         store.add("Slack", "bearer", secrets={"token": secret})
-    assert getattr(backend, "written", {}) == {}
+    assert getattr(backend, "written", {}) == {} and getattr(backend, "entries", {}) == {}
     assert scan(config_dir, [secret]) == [] if config_dir.exists() else True
 
 
