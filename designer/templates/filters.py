@@ -127,7 +127,9 @@ def default(value: Any, fallback: Any = "") -> Any:
 
 
 @_filter("e", "escape")
-def escape(value: Any, strategy: Any = "html", charset: Any = None) -> str:
+def escape(value: Any, strategy: Any = "html", charset: Any = None) -> Any:
+    if not isinstance(value, str) and strategy in ("html", "js", "css", "html_attr", "url", None):
+        return value  # Twig returns non-strings unchanged
     text = to_php_string(value)
     if strategy in ("html", None):
         return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")

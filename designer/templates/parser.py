@@ -330,6 +330,8 @@ class Parser:
                 if op in ("is", "isnot"):
                     expr = self.parse_test(expr, negate=op == "isnot", token=token)
                     continue
+                if op == "coalesce":
+                    self._check_defined_operand(expr, token)
                 rhs = self.parse_expression(prec if right else prec + 1)
                 if op == "pow" and isinstance(expr, TwigOp) and expr.op in ("neg", "pos"):
                     # Twig compiles "-2 ** 2" to PHP "(-2 ** 2)", which PHP reads as -(2 ** 2).
@@ -517,6 +519,9 @@ class Parser:
             kwargs: list[nodes.Keyword] = []
             if self.test(lx.PUNCT, "("):
                 args, kwargs = self.parse_arguments()
+            if name == "nl2br" and not _html_safe(node):
+                # Twig's nl2br has pre_escape=html: unsafe input is HTML-escaped first (autoescape or not).
+                node = TwigCall("filter", "escape", [node], [], lineno=name_token.line)
             node = TwigCall("filter", name, [node, *args], kwargs, lineno=name_token.line)
             if not self.test(lx.PUNCT, "|"):
                 break
@@ -568,6 +573,13 @@ class Parser:
                             [expr, *args], lineno=token.line)
         return TwigOp("not", [result], lineno=token.line) if negate else result
 
+    def _check_defined_operand(self, expr: nodes.Expr, token: Token) -> None:
+        """Twig compiles ``a ?? b`` with a ``defined`` test on ``a``: only simple variables qualify."""
+        simple = isinstance(expr, (nodes.Name, nodes.Const, nodes.List)) or (
+            isinstance(expr, TwigOp) and expr.op in ("getattr", "getitem", "hash", "ctxvar"))
+        if not simple:
+            raise self.error('The "defined" test only works with simple variables', token)
+
     def defined(self, expr: nodes.Expr) -> nodes.Expr:
         if isinstance(expr, nodes.Name):
             return TwigDefined(expr, lineno=expr.lineno)
@@ -576,6 +588,17 @@ class Parser:
         if isinstance(expr, (nodes.Const, nodes.List)) or (isinstance(expr, TwigOp) and expr.op == "hash"):
             return nodes.Const(True, lineno=expr.lineno)
         raise self.error('The "defined" test only works with simple variables')
+
+
+def _html_safe(node: nodes.Node) -> bool:
+    """Twig's safe analysis, enough for nl2br: constants and the output of escape/raw/nl2br are safe."""
+    if isinstance(node, nodes.Const):
+        return True
+    if isinstance(node, TwigCall) and node.kind == "filter" and node.name in ("e", "escape", "raw", "nl2br"):
+        return True
+    if isinstance(node, TwigOp) and node.op == "cond":
+        return _html_safe(node.args[1]) and _html_safe(node.args[2])
+    return False
 
 
 # Names a template might try that exist in Jinja2 or Twig but are outside Cerb's allow-list.

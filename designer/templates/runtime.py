@@ -314,16 +314,32 @@ def pos(a: Any) -> Any:
     return _operand(a, "*", 1, True)
 
 
-def band(a: Any, b: Any) -> int:
-    return php.to_int(a) & php.to_int(b)
+def _bitwise(a: Any, b: Any, op: str, func: Any) -> Any:
+    if isinstance(a, str) and isinstance(b, str):  # PHP works byte-wise on two strings
+        x, y = a.encode("utf-8", "surrogatepass"), b.encode("utf-8", "surrogatepass")
+        if op == "|":
+            longer, shorter = (x, y) if len(x) >= len(y) else (y, x)
+            data = bytes(func(c, shorter[i]) if i < len(shorter) else c for i, c in enumerate(longer))
+        else:
+            data = bytes(func(c, d) for c, d in zip(x, y))
+        return data.decode("utf-8", "replace")
+    strings = [v for v in (a, b) if isinstance(v, str)]
+    unsupported = is_array(a) or is_array(b) or any(not php._LEADING_NUMERIC_RE.match(v) for v in strings)
+    if unsupported:
+        raise TemplateError(f"Unsupported operand types: {_type(a)} {op} {_type(b)}")
+    return func(php.to_int(a), php.to_int(b))
 
 
-def bor(a: Any, b: Any) -> int:
-    return php.to_int(a) | php.to_int(b)
+def band(a: Any, b: Any) -> Any:
+    return _bitwise(a, b, "&", lambda x, y: x & y)
 
 
-def bxor(a: Any, b: Any) -> int:
-    return php.to_int(a) ^ php.to_int(b)
+def bor(a: Any, b: Any) -> Any:
+    return _bitwise(a, b, "|", lambda x, y: x | y)
+
+
+def bxor(a: Any, b: Any) -> Any:
+    return _bitwise(a, b, "^", lambda x, y: x ^ y)
 
 
 def range(low: Any, high: Any, step: Any = 1) -> list[Any]:
@@ -338,6 +354,8 @@ def range(low: Any, high: Any, step: Any = 1) -> list[Any]:
     s = abs(to_number(step)) or 1
     if isinstance(s, float) and s.is_integer():
         s = int(s)
+    if x != y and s > abs(y - x) and not (is_array(low) or is_array(high)):
+        raise TemplateError("range(): Argument #3 ($step) must not exceed the specified range")
     count = int(abs(y - x) // s) + 1 if math.isfinite(abs(y - x) / s) else MAX_RANGE + 1
     if count > MAX_RANGE:
         raise SecurityError(f"range() too large ({count} elements; the limit is {MAX_RANGE})")
