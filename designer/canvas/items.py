@@ -1,0 +1,291 @@
+"""Canvas items. They draw a node and report which part of them was hit; they never write the model
+(the view turns clicks into commands)."""
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyle, QStyleOptionGraphicsItem, QWidget
+
+from designer.canvas.style import (
+    DROP_BAD, DROP_OK, GUTTER, MAX_W, MIN_W, PAD, SUMMARY_H, TITLE_H, TOGGLE, body_path, style,
+)
+from designer.canvas.summary import node_summary
+from designer.model import Behavior, Node
+
+LOD_BOXES, LOD_TITLES = 0.3, 0.6  # below: boxes only; below: titles only; above: everything
+
+
+class NodeItem(QGraphicsItem):
+    """One decision-tree node. Local (0, 0) is the top-left of the body; the gutter (breakpoint dot) is to
+    the left, the collapse toggle below (vertical) or to the right (horizontal)."""
+
+    Type = QGraphicsItem.UserType + 1
+
+    def __init__(self, node: Node) -> None:
+        super().__init__()
+        self.node = node
+        self.horizontal = False
+        self.collapsed = False
+        self.hidden_count = 0
+        self.breakpoint = False
+        self.highlighted = False
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+        self.setAcceptHoverEvents(False)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.refresh()
+
+    def type(self) -> int:  # noqa: A003 - Qt API
+        return self.Type
+
+    # -- geometry -------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Recompute texts and size from the node (after a FieldChanged)."""
+        s = style()
+        self.title = self.node.title or "(untitled)"
+        self.summary = node_summary(self.node)
+        want = max(s.title_metrics.horizontalAdvance(self.title) + 2 * PAD + 24,
+                   s.summary_metrics.horizontalAdvance(self.summary) + 2 * PAD if self.summary else 0)
+        w = min(MAX_W, max(MIN_W, want))
+        h = TITLE_H + (SUMMARY_H if self.summary else 0) + 6
+        self.prepareGeometryChange()
+        self.body = QRectF(0, 0, w, h)
+        self._path = body_path(self.node.type, self.body)
+        self._elided_title = s.title_metrics.elidedText(self.title, Qt.TextElideMode.ElideRight, w - 2 * PAD - 20)
+        self._elided_summary = s.summary_metrics.elidedText(self.summary, Qt.TextElideMode.ElideRight, w - 2 * PAD)
+        self._update_bounds()
+        self.update()
+
+    def _update_bounds(self) -> None:
+        b = self.body
+        extra_w = TOGGLE + 40 if self.horizontal else 0
+        extra_h = 0 if self.horizontal else TOGGLE + 4
+        self._bounds = QRectF(-GUTTER, -8, b.width() + GUTTER + 8 + extra_w, b.height() + 8 + 4 + extra_h)
+
+    def layout_size(self) -> tuple[float, float]:
+        """The box the tidy layout reserves: body + gutter + toggle."""
+        if self.horizontal:
+            return (self.body.width() + GUTTER + TOGGLE + 4, self.body.height())
+        return (self.body.width() + GUTTER, self.body.height() + TOGGLE + 4)
+
+    def set_orientation(self, horizontal: bool) -> None:
+        if horizontal != self.horizontal:
+            self.prepareGeometryChange()
+            self.horizontal = horizontal
+            self._update_bounds()
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath(self._path)
+        path.addRect(self.gutter_rect())
+        if self.node.children:
+            path.addRect(self.toggle_rect())
+        return path
+
+    def gutter_rect(self) -> QRectF:
+        return QRectF(-GUTTER, self.body.height() / 2 - 7, 14, 14)
+
+    def toggle_rect(self) -> QRectF:
+        b = self.body
+        if self.horizontal:
+            return QRectF(b.right() + 2, b.height() / 2 - TOGGLE / 2, TOGGLE, TOGGLE)
+        return QRectF(b.width() / 2 - TOGGLE / 2, b.bottom() + 2, TOGGLE, TOGGLE)
+
+    def hit_part(self, local: QPointF) -> str:
+        """"gutter", "toggle", "body" or ""."""
+        if self.gutter_rect().contains(local):
+            return "gutter"
+        if self.node.children and self.toggle_rect().adjusted(-3, -3, 3, 3).contains(local):
+            return "toggle"
+        if self.body.contains(local):
+            return "body"
+        return ""
+
+    def body_scene_rect(self) -> QRectF:
+        return self.mapRectToScene(self.body)
+
+    # -- state flags set by the scene -------------------------------------------------------------------
+    def set_flags(self, *, collapsed: bool | None = None, hidden: int | None = None,
+                  breakpoint: bool | None = None, highlighted: bool | None = None) -> None:
+        changed = False
+        for name, value in (("collapsed", collapsed), ("hidden_count", hidden), ("breakpoint", breakpoint),
+                            ("highlighted", highlighted)):
+            if value is not None and getattr(self, name) != value:
+                setattr(self, name, value)
+                changed = True
+        if changed:
+            self.update()
+
+    # -- painting ---------------------------------------------------------------------------------------
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        s = style()
+        node = self.node
+        disabled = node.effective_status == "disabled"
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        painter.setPen(s.lines[node.type, disabled] if node.type in ("switch", "outcome", "action", "loop",
+                                                                        "subroutine") else s.gutter_pen)
+        painter.setBrush(s.fills.get((node.type, disabled), QBrush()))
+        painter.drawPath(self._path)
+        if node.type == "subroutine":
+            painter.drawLine(QPointF(6, 0), QPointF(6, self.body.height()))
+            painter.drawLine(QPointF(self.body.width() - 6, 0), QPointF(self.body.width() - 6, self.body.height()))
+        if self.highlighted:
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(s.highlight_pen)
+            painter.drawPath(self._path)
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(s.selected_pen)
+            painter.drawPath(self._path)
+        if self.breakpoint:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(s.breakpoint_brush)
+            painter.drawEllipse(self.gutter_rect().adjusted(2, 2, -2, -2))
+        if lod < LOD_BOXES:
+            return
+        if node.children:
+            self._paint_toggle(painter)
+        painter.setFont(s.title_font)
+        painter.setPen(s.disabled_text_pen if disabled else s.text_pen)
+        left = PAD + (6 if node.type in ("subroutine", "switch") else 0)
+        painter.drawText(QRectF(left, 3, self.body.width() - left - PAD, TITLE_H),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self._elided_title)
+        if node.effective_status == "simulator":
+            self._paint_badge(painter, "SIM", s.sim_brush)
+        if lod < LOD_TITLES or not self.summary:
+            return
+        painter.setFont(s.summary_font)
+        painter.setPen(s.disabled_text_pen if disabled else s.summary_pen)
+        painter.drawText(QRectF(left, TITLE_H, self.body.width() - left - PAD, SUMMARY_H),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self._elided_summary)
+
+    def _paint_badge(self, painter: QPainter, text: str, brush: QBrush) -> None:
+        s = style()
+        r = QRectF(self.body.width() - 30, -6, 28, 13)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(brush)
+        painter.drawRoundedRect(r, 4, 4)
+        painter.setFont(s.badge_font)
+        painter.setPen(s.white_pen)
+        painter.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _paint_toggle(self, painter: QPainter) -> None:
+        s = style()
+        r = self.toggle_rect()
+        painter.setPen(s.gutter_pen)
+        painter.setBrush(QBrush(QColor("white")))
+        painter.drawEllipse(r)
+        painter.setPen(s.text_pen)
+        c = r.center()
+        painter.drawLine(QPointF(c.x() - 3, c.y()), QPointF(c.x() + 3, c.y()))
+        if self.collapsed:
+            painter.drawLine(QPointF(c.x(), c.y() - 3), QPointF(c.x(), c.y() + 3))
+            painter.setFont(s.badge_font)
+            label = f"+{self.hidden_count}"
+            at = QRectF(r.right() + 2, r.top() - 1, 40, r.height() + 2)
+            painter.drawText(at, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label)
+
+
+class LinkItem(QGraphicsPathItem):
+    """A curved overlay edge for a subroutine call, drawn over the tree (not laid out)."""
+
+    Type = QGraphicsItem.UserType + 2
+
+    def __init__(self, source: Node, target: Node, path: QPainterPath) -> None:
+        super().__init__(path)
+        self.source, self.target = source, target
+        self.setPen(style().link_pen)
+        self.setZValue(2)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def type(self) -> int:  # noqa: A003
+        return self.Type
+
+    def shape(self) -> QPainterPath:  # a widened stroke for hit tests
+        stroker = QPainterPathStroker()
+        stroker.setWidth(8)
+        return stroker.createStroke(self.path())
+
+
+class BehaviorStubItem(QGraphicsItem):
+    """A tag beside an action node that calls another behavior; clicking it follows the link."""
+
+    Type = QGraphicsItem.UserType + 3
+
+    def __init__(self, node: Node, target: Behavior, kind: str, anchor: QPointF, at: QPointF) -> None:
+        super().__init__()
+        s = style()
+        self.node, self.target, self.kind = node, target, kind
+        verb = {"_run_behavior": "runs", "switch_behavior": "switches to", "return_interaction": "offers"}.get(kind, "→")
+        self.text = f"{verb} ▸ {target.title}"
+        w = min(220.0, s.summary_metrics.horizontalAdvance(self.text) + 14)
+        self.setPos(at)
+        self._rect = QRectF(0, -9, w, 18)
+        self._elided = s.summary_metrics.elidedText(self.text, Qt.TextElideMode.ElideRight, w - 10)
+        local_anchor = anchor - at
+        self._curve = QPainterPath(local_anchor)
+        self._curve.cubicTo(QPointF(local_anchor.x() + 20, local_anchor.y()), QPointF(-20, 0), QPointF(0, 0))
+        self._bounds = self._rect.united(self._curve.boundingRect()).adjusted(-2, -2, 2, 2)
+        self.setZValue(3)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip(f"{self.text} (click to open)")
+
+    def type(self) -> int:  # noqa: A003
+        return self.Type
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRect(self._rect)
+        return path
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        s = style()
+        painter.setPen(s.link_pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self._curve)
+        if option.levelOfDetailFromTransform(painter.worldTransform()) < LOD_BOXES:
+            return
+        painter.setPen(QPen(s.link_pen.color(), 1))
+        painter.setBrush(QBrush(QColor("#f6eafb")))
+        painter.drawRoundedRect(self._rect, 9, 9)
+        painter.setFont(s.summary_font)
+        painter.setPen(s.text_pen)
+        painter.drawText(self._rect.adjusted(7, 0, -3, 0), Qt.AlignmentFlag.AlignVCenter, self._elided)
+
+
+class DropIndicator(QGraphicsItem):
+    """Where a dragged node would land: a line between siblings, or a box around the new parent."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setZValue(10)
+        self._rect = QRectF()
+        self._as_line = True
+        self.ok = True
+        self.setVisible(False)
+
+    def show_at(self, rect: QRectF, *, line: bool, ok: bool) -> None:
+        self.prepareGeometryChange()
+        self._rect, self._as_line, self.ok = QRectF(rect), line, ok
+        self.setVisible(True)
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._rect.adjusted(-4, -4, 4, 4)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        colour = DROP_OK if self.ok else DROP_BAD
+        painter.setPen(QPen(colour, 3 if self._as_line else 2, Qt.PenStyle.SolidLine if self.ok else Qt.PenStyle.DashLine))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if self._as_line:
+            r = self._rect
+            if r.width() < r.height():
+                painter.drawLine(QPointF(r.center().x(), r.top()), QPointF(r.center().x(), r.bottom()))
+            else:
+                painter.drawLine(QPointF(r.left(), r.center().y()), QPointF(r.right(), r.center().y()))
+        else:
+            painter.drawRoundedRect(self._rect, 6, 6)
