@@ -9,4 +9,5 @@ from __future__ import annotations
 from designer.sim.conversation import Conversation, Simulator, map_node_ids
 from designer.sim.types import MenuItem, Output, SimError, SimOptions, TraceEvent, Turn
 
-__all__ = ["Conversation", "map_node_ids", "MenuItem", "Output", "SimError", "SimOptions", "Simulator", "TraceEvent", "Turn"]
+__all__ = ["Conversation", "MenuItem", "Output", "SimError", "SimOptions", "Simulator", "TraceEvent", "Turn",
+           "map_node_ids"]
