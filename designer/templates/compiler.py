@@ -58,6 +58,14 @@ class TwigCodeGenerator(CodeGenerator):
             self.write(")) else (" if op == "elvis" else ")) is not None) else (")
             self.visit(args[1], frame)
             self.write("))")
+        elif op in ("startswith", "endswith"):
+            # Twig tests is_string(left) before it evaluates the right operand.
+            tmp = self.temporary_identifier()
+            self.write(f"(isinstance(({tmp} := (")
+            self.visit(args[0], frame)
+            self.write(f")), str) and environment.rt.{op}({tmp}, ")
+            self.visit(args[1], frame)
+            self.write("))")
         elif op == "hash":
             self.write("environment.rt.make_hash((")
             self._args(args, frame)

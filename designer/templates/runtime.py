@@ -207,8 +207,11 @@ def notin(value: Any, haystack: Any) -> bool:
     return not in_(value, haystack)
 
 
-def matches(subject: Any, pattern: Any) -> bool:
-    return preg_match(to_php_string(pattern), to_php_string(subject)) is not None
+def matches(subject: Any, pattern: Any) -> int:
+    """``preg_match``'s 1/0 (Twig prints it); arrays are a TypeError as in twig_matches(?string)."""
+    if is_array(subject) or is_array(pattern):
+        raise TemplateError("twig_matches(): Argument #2 ($str) must be of type ?string, array given")
+    return 1 if preg_match(to_php_string(pattern), to_php_string(subject)) is not None else 0
 
 
 def startswith(a: Any, b: Any) -> bool:
@@ -354,7 +357,7 @@ def range(low: Any, high: Any, step: Any = 1) -> list[Any]:
     s = abs(to_number(step)) or 1
     if isinstance(s, float) and s.is_integer():
         s = int(s)
-    if x != y and s > abs(y - x) and not (is_array(low) or is_array(high)):
+    if x != y and s > abs(y - x):
         raise TemplateError("range(): Argument #3 ($step) must not exceed the specified range")
     count = int(abs(y - x) // s) + 1 if math.isfinite(abs(y - x) / s) else MAX_RANGE + 1
     if count > MAX_RANGE:
