@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QFileSystemWatcher, QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
@@ -63,7 +64,7 @@ class MainWindow(QMainWindow):
         self.tasks = TaskRunner(self)
         self.package: Package | None = None
         self.file_path: Path | None = None
-        self.undo_stack = QUndoStack(self)
+        self.undo_stack = QUndoStack()  # no Qt parent: its destructor's clear() must not signal a dying window
         self.edits: Edits | None = None
         self._current_behavior: Behavior | None = None
         self._forced_dirty = False
@@ -114,8 +115,8 @@ class MainWindow(QMainWindow):
         self.problems.problemActivated.connect(lambda _p, target: self.reveal(target))
         self.problems.problemsChanged.connect(self._problems_changed)
         self.find_bar.matchActivated.connect(self._match_activated)
-        self.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
-        self.undo_stack.indexChanged.connect(lambda _i: self._update_title())
+        self.undo_stack.cleanChanged.connect(self._stack_changed)
+        self.undo_stack.indexChanged.connect(self._stack_changed)
 
         self.watcher = QFileSystemWatcher(self)
         self.watcher.fileChanged.connect(self._file_changed)
@@ -459,6 +460,11 @@ class MainWindow(QMainWindow):
         recovery.remove(self.recovery_folder, self.session)
         recovery.unregister_session(self.session)
         event.accept()
+
+    def _stack_changed(self, *_args: Any) -> None:
+        if not (shiboken6.isValid(self) and shiboken6.isValid(self.undo_stack)):
+            return  # the stack's destructor signals while the process shuts down
+        self._update_title()
 
     def _update_title(self) -> None:
         name = self.file_path.name if self.file_path else (self.package.name if self.package else "")

@@ -193,16 +193,21 @@ class TemplateEditor(FieldEditor):
         self.layout_.addWidget(self.edit)
         self.edit.textChanged.connect(self._changed)
         self._setting = False
+        self._crlf = bool(spec.get("crlf"))
 
     def _changed(self) -> None:
         if not self._setting:
             self.edited.emit()
 
     def value(self) -> Any:
-        return self.edit.toPlainText()
+        text = self.edit.toPlainText()
+        return text.replace("\n", "\r\n") if self._crlf else text  # Cerb's lists are CRLF-separated
 
     def set_value(self, value: Any) -> None:
         text = "" if value is None or value is ABSENT else (value if isinstance(value, str) else json.dumps(value))
+        if "\r\n" in text:
+            self._crlf = True
+            text = text.replace("\r\n", "\n")
         if self.edit.toPlainText() != text:
             self._setting = True
             try:

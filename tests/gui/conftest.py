@@ -86,11 +86,13 @@ def make_window(qtbot: Any, dialogs: FakeDialogs) -> Any:
 
     made: list[Any] = []
 
-    def make(**kwargs: Any) -> MainWindow:
+    def make(*, track: bool = True, **kwargs: Any) -> MainWindow:
+        """track=False: the test deletes the window itself (a simulated crash)."""
         kwargs.setdefault("dialogs", dialogs)
         window = MainWindow(**kwargs)
-        qtbot.addWidget(window)
-        made.append(window)
+        if track:
+            qtbot.addWidget(window)
+            made.append(window)
         return window
 
     yield make

@@ -211,7 +211,7 @@ def test_autosave_then_crash_then_recovery_brings_the_edits_back(make_window, pa
     import shiboken6
 
     path, _ = package_copy("aws-lambda-bot.json")
-    window = make_window()
+    window = make_window(track=False)
     window.open_file(path, prompt=False)
     node = next(window.package.all_behaviors()).children[0]
     window.reveal(node)
@@ -235,7 +235,7 @@ def test_recovery_declined_discards_the_files(make_window, package_copy, qtbot, 
     import shiboken6
 
     path, original = package_copy("aws-lambda-bot.json")
-    window = make_window()
+    window = make_window(track=False)
     window.open_file(path, prompt=False)
     window.reveal(next(window.package.all_behaviors()).children[0])
     qtbot.keyClicks(_title_editor(window).edit, "z")
@@ -360,6 +360,8 @@ def test_find_searches_template_text_and_placeholders(make_window, package_copy)
 def test_problems_panel_shows_twitter_warnings_and_click_selects_node(make_window, package_copy, qtbot):
     path, _ = package_copy("twitter-bot.json")
     window = make_window()
+    window.show()
+    qtbot.waitExposed(window)
     window.open_file(path, prompt=False)
     panel = window.problems
     assert [p.code for p in panel.problems] == ["unknown-placeholder", "unknown-placeholder"]
