@@ -392,7 +392,7 @@ class BehaviorCanvas(QGraphicsView, EditingMixin):
             if isinstance(item, NodeItem) and item.body_scene_rect().adjusted(-8, -8, 8, 8).contains(scene_pos):
                 target = item
                 break
-        if target is None:
+        if target is None or any(target.node is n or n.is_ancestor_of(target.node) for n in nodes):
             return None
         tnode = target.node
         body = target.body_scene_rect()
@@ -407,16 +407,9 @@ class BehaviorCanvas(QGraphicsView, EditingMixin):
             QRectF(body.right() + gap - 2, body.top(), 4, body.height())
         options = [(tnode.parent, tnode, before_line, True), (tnode.parent, after, after_line, True),
                    (tnode, None, body.adjusted(-5, -5, 5, 5), False)]
-        order = [0, 2, 1] if f < 0.25 else [1, 2, 0] if f > 0.75 else ([2, 0, 1] if f < 0.5 else [2, 1, 0])
-        first = None
-        for i in order:
-            parent, before, rect, line = options[i]
-            ok = self._drop_ok(parent, before, nodes)
-            if first is None:
-                first = (parent, before, rect, line, ok)
-            if ok:
-                return (parent, before, rect, line, True)
-        return first
+        # the edges of a node mean "beside it", its middle means "inside it": never a silent fallback
+        parent, before, rect, line = options[0 if f < 0.25 else 1 if f > 0.75 else 2]
+        return (parent, before, rect, line, self._drop_ok(parent, before, nodes))
 
     def _index_for(self, node: Node, parent: Any, before: Node | None) -> int:
         kids = parent.children
