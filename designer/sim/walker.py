@@ -8,6 +8,7 @@ import inspect
 import json
 from collections.abc import Generator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from designer.model import Behavior, Node
@@ -110,6 +111,9 @@ def children(it: Interpreter, fr: Frame, n: Node) -> Step:
 
 def outcome_passes(it: Interpreter, fr: Frame, n: Node) -> bool:
     values, types, now = fr.values, fr.types, it.now()
+    current = values.get("_current_time")
+    if isinstance(current, (int, float)) or (isinstance(current, str) and current.strip().lstrip("-").isdigit()):
+        now = datetime.fromtimestamp(int(current), UTC)  # Cerb: dict._current_time overrides the clock
 
     def check(cond: dict[str, Any]) -> bool:
         it.log(fr, f"Checking condition `{cond.get('condition')}`...")

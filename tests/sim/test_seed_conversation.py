@@ -172,3 +172,10 @@ def test_cli_conversation_tests_with_junit(tmp_path, broken):
     if broken:
         failure = suite.find("testcase[@name=\"turn 8: say 'Bye'\"]/failure")
         assert failure is not None and "Goodbye!" in failure.text
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "packages" / "tests").glob("*.yaml")), ids=lambda p: p.stem)
+def test_shipped_conversation_tests_pass(path):
+    from designer.sim.testing import run_file
+    result = run_file(path)
+    assert result.passed, [(c.name, c.error or c.failures) for c in result.cases if not c.passed]

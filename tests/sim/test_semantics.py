@@ -244,3 +244,51 @@ def test_throughput_is_reasonable():
     steps = sum(1 for e in conv.trace if e.kind == "enter")
     assert steps >= 20_000
     print(f"{steps / (time.perf_counter() - started):.0f} steps/s")
+
+
+def test_current_time_placeholder_overrides_the_clock():
+    sunday = "1767528000"  # 2026-01-04 12:00 UTC, a Sunday
+    _, turn = run([switch("day", outcome("sun", {"condition": "_day_of_week", "oper": "is", "day": ["7"]},
+                                         nodes=[act("s", say("sunday"))]), outcome("other", nodes=[act("o", say("other"))]))],
+                  event_values={"_current_time": sunday})
+    assert turn.messages == ["sunday"]
+
+
+def test_recursive_subroutine_ends_by_the_depth_guard():
+    sub = {"type": "subroutine", "title": "again()", "status": "live",
+           "nodes": [act("recurse", {"action": "_run_subroutine", "subroutine": "again()"})]}
+    _, turn = run([act("go", {"action": "_run_subroutine", "subroutine": "again()"}), sub],
+                  options=SimOptions(max_depth=5))
+    assert turn.state == "stopped" and turn.stop_reason.startswith("guard: call depth")
+
+
+def test_run_behavior_does_not_recurse_into_a_running_behavior():
+    selfcall = {**MACRO, "nodes": [act("again", {"action": "_run_behavior", "behavior_id": "{{{uid.behavior_2}}}",
+                                                 "var": "inner"}, setvar("ran", "yes"))]}
+    conv, turn = run([act("call", {"action": "_run_behavior", "behavior_id": "{{{uid.behavior_2}}}", "var": "r"}),
+                      act("show", say("{{r.ran}} [{{r.inner}}]"))], extra=[selfcall])
+    assert turn.messages == ["yes []"]
+    assert any("already running" in e.message for e in conv.trace)
+
+
+def test_interaction_start_runs_the_interaction_behavior_and_switches():
+    interaction = {"uid": "behavior_2", "title": "Interaction", "is_disabled": False, "is_private": False,
+                   "priority": 50, "event": {"key": "event.interaction.chat.worker"},
+                   "nodes": [switch("which", outcome("x", {"condition": "interaction", "oper": "is", "value": "go"},
+                                                     nodes=[act("sw", {"action": "switch_behavior",
+                                                                       "behavior_id": "{{{uid.behavior_3}}}",
+                                                                       "var_who": "{{interaction_params.who}}"})]))]}
+    menu = {"uid": "behavior_4", "title": "Menu", "is_disabled": False, "is_private": False, "priority": 50,
+            "event": {"key": "event.interactions.get.worker", "params": {"listen_points": "mail.*\r\nglobal"}},
+            "nodes": [act("ret", {"action": "return_interaction", "behavior_id": "{{{uid.behavior_2}}}",
+                                  "name": "Go {{point}}", "interaction": "go",
+                                  "interaction_params_json": '{"who":" Kina ","bad key!":"x"}'})]}
+    sim = Simulator(behavior_package([], extra=[interaction, CHILD, menu]))
+    assert [m.label for m in sim.interactions("mail.compose")] == ["Go mail.compose"]
+    assert sim.interactions("record:ticket") == []
+    item = sim.interactions("global")[0]
+    assert item.params == {"who": "Kina", "badkey": "x"}
+    conv = sim.start_interaction(item)
+    turn = conv.run()
+    assert turn.messages == ["child hi Kina []"]
+    assert conv.dictionary["interaction"] == "go"
