@@ -92,7 +92,7 @@ class MainWindow(QMainWindow):
         self.add_dock("Properties", self.properties, DOCK.RightDockWidgetArea)
         self.add_dock("Problems", self.problems, DOCK.BottomDockWidgetArea)
         if self.minimap is not None:
-            dock = self.add_dock("Minimap", self.minimap, DOCK.RightDockWidgetArea)
+            dock = self.add_dock("Minimap", self.minimap, DOCK.LeftDockWidgetArea)
             self.minimap_action.setChecked(True)
             self.minimap_action.toggled.connect(dock.setVisible)
             dock.visibilityChanged.connect(self.minimap_action.setChecked)
@@ -132,8 +132,8 @@ class MainWindow(QMainWindow):
         geometry, state = self.settings.window_state()
         if geometry is not None:
             self.restoreGeometry(geometry)
-        if state is not None:
-            self.restoreState(state)
+        if state is None or not self.restoreState(state):
+            self._default_layout()
         self._install_extensions()
         self.new_document(prompt=False)
         if offer_recovery:
@@ -150,6 +150,12 @@ class MainWindow(QMainWindow):
         self.docks[title] = dock
         self.panels_menu.addAction(dock.toggleViewAction())
         return dock
+
+    def _default_layout(self) -> None:
+        left = [d for d in (self.docks.get("Outline"), self.docks.get("Minimap")) if d is not None]
+        self.resizeDocks(left, [520, 180][: len(left)], Qt.Orientation.Vertical)
+        self.resizeDocks([left[0], self.docks["Properties"]], [280, 380], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["Problems"]], [130], Qt.Orientation.Vertical)
 
     def current_behavior(self) -> Behavior | None:
         return self._current_behavior

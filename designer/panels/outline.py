@@ -116,6 +116,7 @@ class OutlinePanel(QWidget):
                             label = entry.get("name") or entry.get("uid") if isinstance(entry, dict) else str(entry)
                             self._item(coll, str(label), None, "collection")
             self.tree.expandAll()
+            self.tree.resizeColumnToContents(0)
         del blocker
         if current is not None:
             self.select_object(current, emit=False)
@@ -133,9 +134,9 @@ class OutlinePanel(QWidget):
         return item
 
     def _behavior_item(self, parent: QTreeWidgetItem, behavior: Behavior) -> QTreeWidgetItem:
-        markers = ("🔒 " if behavior.is_private else "") + ("⏸ " if behavior.is_disabled else "")
+        markers = [m for m, on in (("private", behavior.is_private), ("disabled", behavior.is_disabled)) if on]
         item = self._item(parent, behavior_label(behavior), behavior, "behavior", editable=True)
-        item.setText(1, markers + behavior.event_key)
+        item.setText(1, behavior.event_key + (f"  [{', '.join(markers)}]" if markers else ""))
         item.setToolTip(0, behavior_tooltip(behavior))
         if behavior.is_disabled:
             item.setForeground(0, QBrush(QColor("#888888")))
