@@ -225,7 +225,10 @@ class BehaviorCanvas(QGraphicsView, EditingMixin):
         if self._stack is None or index == prev:
             return
         forward = index > prev
-        cmd = self._stack.command(index - 1 if forward else index)
+        try:
+            cmd = self._stack.command(index - 1 if forward else index)
+        except RuntimeError:  # the stack is being destroyed
+            return
         if cmd is None:
             return
         cmds = [cmd.child(i) for i in range(cmd.childCount())] or [cmd]
