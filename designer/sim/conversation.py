@@ -278,7 +278,10 @@ class Conversation:
             if (n.id in self.breakpoints and self._paused_node != n.id) or (step and not first_step):
                 self._paused_node = n.id
                 self._pending_node = True
-                it.trace("breakpoint" if not step else "pause", n.id, fr, f"paused before {n.type} {n.title!r}")
+                owner = n.behavior()
+                it.trace("breakpoint" if not step else "pause", n.id, None, f"paused before {n.type} {n.title!r}",
+                         {"behavior_uid": owner.uid if owner is not None else fr.uid})
+                it.trace_events[-1].behavior_uid = owner.uid if owner is not None else fr.uid
                 self._send = _RESUME
                 turn = Turn("paused")
                 continue

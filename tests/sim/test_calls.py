@@ -90,3 +90,14 @@ def test_lambda_profile_step_outcome_placeholder(lambda_service):
     conv2 = _sim([act("call", {**step, "account_id": ""})], accounts, event="event.macro.bot").dry_run("Main")
     conv2.run()
     assert conv2.dictionary["step"]["outcome"] == "Error"
+
+
+def test_trace_shows_signed_headers_redacted(lambda_service):
+    accounts = seed_accounts(lambda_service)
+    conv = _sim([act("call", _http(accounts.list()[0].id))], accounts, event="event.macro.bot").dry_run("Main")
+    conv.run()
+    request = conv.calls[0]["request"]
+    auth = dict(request["headers"])["Authorization"]
+    assert auth.startswith("AWS4-HMAC-SHA256") and "SignedHeaders=" in auth and "Signature=" in auth
+    assert lambda_service.access_key_id not in auth and request["sent_to"].startswith(lambda_service.endpoint)
+    assert (request["service"], request["region"]) == ("lambda", "us-west-2")

@@ -292,3 +292,17 @@ def test_interaction_start_runs_the_interaction_behavior_and_switches():
     turn = conv.run()
     assert turn.messages == ["child hi Kina []"]
     assert conv.dictionary["interaction"] == "go"
+
+
+def test_breakpoint_inside_a_run_behavior_sub_behavior():
+    sim = Simulator(behavior_package([act("call", {"action": "_run_behavior", "behavior_id": "{{{uid.behavior_2}}}",
+                                                   "var_mode": "mx", "var": "r"}),
+                                      act("show", say("{{r.out}}"))], extra=[MACRO]))
+    conv = sim.start("Main")
+    macro = sim.find_behavior("Macro")
+    conv.breakpoints = {macro.children[0].id}
+    turn = conv.run()
+    assert turn.state == "paused"
+    assert conv.trace[-1].behavior_uid == "behavior_2" and conv.trace[-1].node_id == macro.children[0].id
+    turn = conv.run()
+    assert turn.state == "stopped" and turn.messages == ["mx-0-0-"]

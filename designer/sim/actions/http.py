@@ -27,6 +27,30 @@ def account_credentials(ctx: ActionContext, account_id: str) -> tuple[str, Any, 
     return provider, None, dict(accounts.http_auth_headers(account_id))
 
 
+def _signed_view(verb: str, url: str, headers_text: str, body: str, creds: Any, now: Any) -> dict[str, Any]:
+    """What is sent, for the trace: the destination and the signed headers, redacted (no secret survives)."""
+    from urllib.parse import urlsplit
+
+    from designer.aws.sigv4 import (
+        prepare_cerb_request,
+        redact_headers,
+        rewrite_for_endpoint,
+        service_and_region,
+        sign_request,
+    )
+    try:
+        service, region = service_and_region(urlsplit(url).hostname or "")
+        send_url = rewrite_for_endpoint(url, creds.endpoint_url) if creds.endpoint_url else url
+        prepared = prepare_cerb_request(verb, url, headers_text)
+        if send_url != url:
+            prepared = [(k, urlsplit(send_url).netloc if k.strip().lower() == "host" else v) for k, v in prepared]
+        signed = sign_request(verb, send_url, prepared, body.encode("utf-8"), creds, now, service=service,
+                              region=region)
+        return {"sent_to": send_url, "headers": redact_headers(signed), "service": service, "region": region}
+    except Exception as exc:  # noqa: BLE001 - Cerb sends nothing then; send_signed_http returns false
+        return {"signing_error": str(exc)}
+
+
 @action("core.va.action.http_request")
 def http_request(ctx: ActionContext, a: dict[str, Any]) -> None:
     from designer.aws.sigv4 import prepare_cerb_request, redact_headers, send_signed_http
@@ -66,6 +90,8 @@ def http_request(ctx: ActionContext, a: dict[str, Any]) -> None:
             return
     if extra_headers:
         headers_text = headers_text + "".join(f"\r\n{k}: {v}" for k, v in extra_headers.items())
+    if provider == "aws" and creds is not None:
+        request.update(_signed_view(verb, url, headers_text, body, creds, ctx.it.now()))
     started = time.monotonic()
     result = send_signed_http(verb, url, headers_text, body, creds if provider == "aws" else None,
                               raw_response_body=raw, ignore_ssl_validation=insecure, now=ctx.it.now(),
