@@ -183,7 +183,7 @@ def sprintf(fmt: str, args: tuple[Any, ...] | list[Any]) -> str:
     """PHP ``sprintf``: %%, argnum$, flags (-+ 0 'c), width, .precision, b c d e E f F g G o s u x X."""
     out: list[str] = []
     arg_index = 0
-    pattern = re.compile(r"%(?:(\d+)\$)?([-+ 0]|'.)*(\d+)?(?:\.(\d+))?([bcdeEfFgGosuxX%])")
+    pattern = re.compile(r"%(?:(\d+)\$)?((?:[-+ 0]|'.)*)(\d+)?(?:\.(\d+))?(.?)", re.S)
     pos = 0
     for match in pattern.finditer(fmt):
         out.append(fmt[pos:match.start()])
@@ -192,8 +192,11 @@ def sprintf(fmt: str, args: tuple[Any, ...] | list[Any]) -> str:
         if conv == "%":
             out.append("%")
             continue
-        flags_text = re.findall(r"[-+ 0]|'.", fmt[match.start() + 1:match.start(3) if match.group(3)
-                                                     else (match.start(4) - 1 if match.group(4) else match.start(5))])
+        if conv == "":
+            raise TemplateError("Missing format specifier at end of string")
+        if conv not in "bcdeEfFgGosuxX":
+            raise TemplateError(f'Unknown format specifier "{conv}"')
+        flags_text = re.findall(r"[-+ 0]|'.", match.group(2))
         if match.group(1):
             index = int(match.group(1)) - 1
         else:
@@ -344,6 +347,8 @@ def nl2br(value: Any) -> str:
 @_filter()
 def number_format(value: Any, decimals: Any = 0, dec_point: Any = ".", thousands: Any = ",") -> str:
     number = float(to_number(value))
+    if not math.isfinite(number):
+        return "nan" if math.isnan(number) else ("inf" if number > 0 else "-inf")
     places = max(0, php.to_int(decimals))
     if places > 1000:
         raise TemplateError("number_format(): too many decimals")

@@ -345,29 +345,38 @@ def bxor(a: Any, b: Any) -> Any:
     return _bitwise(a, b, "^", lambda x, y: x ^ y)
 
 
+def _is_double(value: Any) -> bool:
+    return isinstance(value, float) or (isinstance(value, str) and is_numeric(value)
+                                        and isinstance(php._str_to_number(value), float))
+
+
 def range(low: Any, high: Any, step: Any = 1) -> list[Any]:
-    """PHP ``range``: inclusive, descending when low > high, letters for one-character strings."""
-    if (isinstance(low, str) and isinstance(high, str) and len(low) >= 1 and len(high) >= 1
-            and not is_numeric(low) and not is_numeric(high)):
+    """PHP 8.2 ``range``: inclusive, descending when low > high, letters for non-numeric strings; the float path
+    only when an argument is a float (or two strings, one a float string), else integers."""
+    step_double = _is_double(step)
+    both_strings = isinstance(low, str) and isinstance(high, str) and low != "" and high != ""
+    if both_strings and not (is_numeric(low) or is_numeric(high)) and not step_double:
         start, end = ord(low[0]), ord(high[0])
         stride = max(1, abs(php.to_int(step)))
         values = builtin_range(start, end + 1, stride) if start <= end else builtin_range(start, end - 1, -stride)
         return [chr(c) for c in values]
-    x, y = to_number(low), to_number(high)
-    s = abs(to_number(step)) or 1
-    if isinstance(s, float) and s.is_integer():
-        s = int(s)
-    if x != y and s > abs(y - x):
-        raise TemplateError("range(): Argument #3 ($step) must not exceed the specified range")
+    if both_strings:
+        use_float = _is_double(low) or _is_double(high) or step_double
+    else:
+        use_float = isinstance(low, float) or isinstance(high, float) or step_double
+    if use_float:
+        x, y, s = float(to_number(low)), float(to_number(high)), abs(float(to_number(step))) or 1.0
+        if x != y and s > abs(y - x):
+            raise TemplateError("range(): Argument #3 ($step) must not exceed the specified range")
+    else:
+        x, y, s = php.to_int(low), php.to_int(high), abs(php.to_int(step)) or 1
     count = int(abs(y - x) // s) + 1 if math.isfinite(abs(y - x) / s) else MAX_RANGE + 1
     if count > MAX_RANGE:
         raise SecurityError(f"range() too large ({count} elements; the limit is {MAX_RANGE})")
-    if all(isinstance(v, int) for v in (x, y, s)):
+    if not use_float:
         return list(builtin_range(x, y + 1, s) if x <= y else builtin_range(x, y - 1, -s))
     sign = 1 if x <= y else -1
     return [x + sign * i * s for i in builtin_range(count)]
-
-
 
 
 def spaceless(value: Any) -> str:
