@@ -12,8 +12,16 @@ from PySide6.QtWidgets import QLineEdit, QMenu, QWidget
 
 from designer.canvas.qtcompat import emit
 from designer.commands import (
-    MIME_TYPE, DuplicateNode, InsertNode, MoveNode, RemoveNode, SetField, check_move, macro,
-    nodes_from_clipboard_json, nodes_to_clipboard_json,
+    MIME_TYPE,
+    DuplicateNode,
+    InsertNode,
+    MoveNode,
+    RemoveNode,
+    SetField,
+    check_move,
+    macro,
+    nodes_from_clipboard_json,
+    nodes_to_clipboard_json,
 )
 from designer.errors import DesignerError
 from designer.model import ALLOWED_CHILDREN, NODE_TYPES, Behavior, Node
@@ -179,7 +187,7 @@ class EditingMixin:
         survivor = next((s for s in siblings[i + 1:] + siblings[:i][::-1] if s not in nodes), None)
         if survivor is None and isinstance(first.parent, Node):
             survivor = first.parent
-        after = (lambda: [survivor]) if survivor is not None else (lambda: [])
+        after = (lambda: [survivor]) if survivor is not None else (list)
         if len(nodes) == 1:
             self._try(lambda: RemoveNode(self._package, first), after)
         else:
@@ -301,21 +309,25 @@ class EditingMixin:
                 continue
             if isinstance(parent, Node):
                 self._scene.set_collapsed(parent, False)
-
-            def body(parent: Node | Behavior = parent, index: int = index, nodes: list[Node] = nodes) -> None:
-                for i, n in enumerate(nodes):
-                    self._push_now(InsertNode(self._package, parent, index + i, n, text=f"Paste “{n.title}”"),
-                                   lambda: nodes)
-
-            if len(nodes) == 1:
-                self._try(lambda: InsertNode(self._package, parent, index, nodes[0], text=f"Paste “{nodes[0].title}”"),
-                          lambda: nodes)
-            else:
-                self._in_macro(f"Paste {len(nodes)} nodes", body, lambda: nodes)
+            self._insert_all(parent, index, nodes, "Paste")
             return nodes
         if last_error is not None:
             emit(self.editRefused, last_error.message)
         return []
+
+    def _insert_all(self: BehaviorCanvas, parent: Node | Behavior, index: int, nodes: list[Node], verb: str) -> None:
+        """Insert fresh `nodes` at `index` as one undo step, then select them."""
+        if len(nodes) == 1:
+            self._try(lambda: InsertNode(self._package, parent, index, nodes[0], text=f"{verb} “{nodes[0].title}”"),
+                      lambda: nodes)
+            return
+
+        def body() -> None:
+            for i, n in enumerate(nodes):
+                self._push_now(InsertNode(self._package, parent, index + i, n, text=f"{verb} “{n.title}”"),
+                               lambda: nodes)
+
+        self._in_macro(f"{verb} {len(nodes)} nodes", body, lambda: nodes)
 
     # -- actions -------------------------------------------------------------------------------------------
     def _make_actions(self: BehaviorCanvas) -> dict[str, QAction]:
@@ -395,4 +407,4 @@ class EditingMixin:
         return menu
 
 
-__all__ = ["EditingMixin", "NODE_TYPES", "RenameEditor", "allowed_types", "check_move", "new_node", "top_level"]
+__all__ = ["NODE_TYPES", "EditingMixin", "RenameEditor", "allowed_types", "check_move", "new_node", "top_level"]

@@ -7,7 +7,17 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPainterPathSt
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyle, QStyleOptionGraphicsItem, QWidget
 
 from designer.canvas.style import (
-    DROP_BAD, DROP_OK, GUTTER, MAX_W, MIN_W, PAD, SUMMARY_H, TITLE_H, TOGGLE, body_path, style,
+    DROP_BAD,
+    DROP_OK,
+    GUTTER,
+    MAX_W,
+    MIN_W,
+    PAD,
+    SUMMARY_H,
+    TITLE_H,
+    TOGGLE,
+    body_path,
+    style,
 )
 from designer.canvas.summary import node_summary
 from designer.model import Behavior, Node
@@ -34,7 +44,7 @@ class NodeItem(QGraphicsItem):
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.refresh()
 
-    def type(self) -> int:  # noqa: A003 - Qt API
+    def type(self) -> int:
         return self.Type
 
     # -- geometry -------------------------------------------------------------------------------------
@@ -199,7 +209,7 @@ class LinkItem(QGraphicsPathItem):
         self.setZValue(2)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
 
-    def type(self) -> int:  # noqa: A003
+    def type(self) -> int:
         return self.Type
 
     def shape(self) -> QPainterPath:  # a widened stroke for hit tests
@@ -231,7 +241,7 @@ class BehaviorStubItem(QGraphicsItem):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip(f"{self.text} (click to open)")
 
-    def type(self) -> int:  # noqa: A003
+    def type(self) -> int:
         return self.Type
 
     def boundingRect(self) -> QRectF:

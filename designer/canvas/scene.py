@@ -14,8 +14,8 @@ from PySide6.QtGui import QPainterPath
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene
 
 from designer.analysis.graph import CALL_ACTIONS
-from designer.canvas.qtcompat import emit
 from designer.canvas.items import BehaviorStubItem, DropIndicator, LinkItem, NodeItem
+from designer.canvas.qtcompat import emit
 from designer.canvas.style import BACKGROUND, GUTTER, style
 from designer.model import Behavior, ChildInserted, ChildRemoved, FieldChanged, Node, Package
 from designer.model.layout import HORIZONTAL, VERTICAL, tidy_layout
@@ -116,10 +116,11 @@ class BehaviorScene(QGraphicsScene):
                 if isinstance(event.parent, Node):
                     self._refresh.add(event.parent.id)  # e.g. a switch's "3 outcomes"
                 self.request_sync()
-        elif isinstance(event, FieldChanged) and isinstance(event.target, Node):
-            if event.target.id in self.items_by_id:
-                self._refresh.add(event.target.id)
-                self.request_sync()
+        elif isinstance(event, FieldChanged) and isinstance(event.target, Node) and event.target.id in self.items_by_id:
+            self._refresh.add(event.target.id)
+            self.request_sync()
+        elif isinstance(event, FieldChanged) and isinstance(event.target, Behavior) and self.stubs:
+            self.request_sync()  # a called behavior's title or uid: the stubs show and resolve them
 
     def request_sync(self) -> None:
         """Ask for one sync at the next event loop turn (many calls, one sync)."""

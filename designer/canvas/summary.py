@@ -33,8 +33,7 @@ def condition_words(cond: dict[str, Any]) -> str:
     if subject == "_custom_script":
         subject = _short(cond.get("tpl", "script"), 22)
     subject = str(subject)
-    if subject.startswith("var_"):
-        subject = subject[4:]
+    subject = subject.removeprefix("var_")
     oper = cond.get("oper")
     words = OPERATORS.get(str(oper), str(oper) if oper is not None else "")
     value = cond.get("value")

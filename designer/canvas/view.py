@@ -9,8 +9,8 @@ from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QUndoStack, QWheelEv
 from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
 from designer.canvas.editing import EditingMixin, RenameEditor, top_level
-from designer.canvas.qtcompat import emit
 from designer.canvas.items import BehaviorStubItem, NodeItem
+from designer.canvas.qtcompat import emit
 from designer.canvas.scene import BehaviorScene
 from designer.commands import MoveNode, check_move
 from designer.errors import DesignerError

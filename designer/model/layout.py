@@ -164,8 +164,7 @@ def tidy_layout(
         d = depth[i]
         while len(levels) <= d:
             levels.append(0.0)
-        if thick[i] > levels[d]:
-            levels[d] = thick[i]
+        levels[d] = max(levels[d], thick[i])
     level_pos = [0.0] * len(levels)
     for d in range(1, len(levels)):
         level_pos[d] = level_pos[d - 1] + levels[d - 1] + level_gap

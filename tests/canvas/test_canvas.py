@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtTest import QTest
 
-from designer.canvas import CanvasMinimap, NodeItem
+from designer.canvas import CanvasMinimap
 from designer.canvas.style import BACKGROUND
 from designer.commands import InsertNode, SetField
 from designer.io import load_package
@@ -41,7 +41,7 @@ def test_every_fixture_behavior_is_drawn(make_canvas, path):
 
 
 def test_pixels_at_item_positions(make_canvas):
-    canvas, package, _ = make_canvas()
+    canvas, _, _ = make_canvas()
     canvas.zoom_fit()
     QTest.qWait(10)
     image = canvas.grab().toImage()
@@ -267,7 +267,7 @@ def test_follow_behavior_link(make_canvas, qtbot):
 
 
 def test_subroutine_calls_are_overlay_links(make_canvas):
-    canvas, package, _ = make_canvas("demo-bot.json")
+    canvas, _, _ = make_canvas("demo-bot.json")
     links = canvas.scene().links
     assert links and all(link.target.type == "subroutine" for link in links)
 
@@ -354,7 +354,7 @@ def test_context_menu_offers_only_allowed_types(make_canvas):
 
 
 def test_zoom_pan_fit_and_minimap(make_canvas):
-    canvas, package, _ = make_canvas()
+    canvas, _, _ = make_canvas()
     canvas.zoom_reset()
     assert canvas.zoom() == pytest.approx(1.0)
     canvas.zoom_in()

@@ -50,7 +50,7 @@ def check(roots, orientation="vertical", gap=10.0, collapsed=()):
         by_level.setdefault(b[1] if vertical else b[0], []).append(b)
     for row in by_level.values():
         row.sort(key=lambda b: b[0] if vertical else b[1])
-        for a, b in zip(row, row[1:]):
+        for a, b in itertools.pairwise(row):
             if vertical:
                 assert a[2] + gap - 1e-6 <= b[0]
             else:

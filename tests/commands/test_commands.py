@@ -5,8 +5,21 @@ import json
 import pytest
 
 from designer.commands import (
-    ClipboardError, DuplicateNode, InsertBehavior, InsertBot, InsertNode, MoveBehavior, MoveNode, RemoveBehavior,
-    RemoveBot, RemoveNode, ReplaceParams, SetBehaviorField, SetField, macro, nodes_from_clipboard_json,
+    ClipboardError,
+    DuplicateNode,
+    InsertBehavior,
+    InsertBot,
+    InsertNode,
+    MoveBehavior,
+    MoveNode,
+    RemoveBehavior,
+    RemoveBot,
+    RemoveNode,
+    ReplaceParams,
+    SetBehaviorField,
+    SetField,
+    macro,
+    nodes_from_clipboard_json,
     nodes_to_clipboard_json,
 )
 from designer.io import load_package
@@ -52,7 +65,7 @@ def test_insert_remove_move_roundtrip(package, stack):
 
 
 def test_remove_reinserts_same_object_at_index(package, stack):
-    behavior, node = first_behavior_with(package, "outcome")
+    _, node = first_behavior_with(package, "outcome")
     parent, index = node.parent, node.parent.children.index(node)
     stack.push(RemoveNode(package, node))
     assert node not in parent.children
@@ -138,10 +151,9 @@ def test_macro_is_one_step_and_always_ends(package, stack):
     stack.undo()
     assert dump(package) == original
     stack.redo()
-    with pytest.raises(RuntimeError):
-        with macro(stack, "broken"):
-            stack.push(InsertNode(package, behavior, 0, Node("action", "c")))
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), macro(stack, "broken"):
+        stack.push(InsertNode(package, behavior, 0, Node("action", "c")))
+        raise RuntimeError("boom")
     # the partial macro is rolled back and gone, and the stack is usable again
     assert stack.count() == 1 and behavior.children[0].title == "b"
     with macro(stack, "empty"):

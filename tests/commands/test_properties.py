@@ -9,8 +9,17 @@ from hypothesis import strategies as st
 from PySide6.QtGui import QUndoStack
 
 from designer.commands import (
-    DuplicateNode, InsertNode, MoveNode, RemoveNode, ReplaceParams, SetField, check_move, macro,
-    nodes_from_clipboard_json, nodes_to_clipboard_json,
+    ClipboardError,
+    DuplicateNode,
+    InsertNode,
+    MoveNode,
+    RemoveNode,
+    ReplaceParams,
+    SetField,
+    check_move,
+    macro,
+    nodes_from_clipboard_json,
+    nodes_to_clipboard_json,
 )
 from designer.model import ALLOWED_CHILDREN, Behavior, Bot, Node, Package, StructureError, structure_error
 
@@ -113,7 +122,7 @@ def one_step(data, package: Package, stack: QUndoStack) -> None:
             parent = data.draw(st.sampled_from(parents))
             try:
                 fresh = nodes_from_clipboard_json(nodes_to_clipboard_json([source]), parent.type)
-            except Exception:
+            except ClipboardError:
                 return
             with macro(stack, "Paste"):
                 for i, n in enumerate(fresh):
