@@ -183,7 +183,7 @@ def sprintf(fmt: str, args: tuple[Any, ...] | list[Any]) -> str:
     """PHP ``sprintf``: %%, argnum$, flags (-+ 0 'c), width, .precision, b c d e E f F g G o s u x X."""
     out: list[str] = []
     arg_index = 0
-    pattern = re.compile(r"%(?:(\d+)\$)?((?:[-+ 0]|'.)*)(\d+)?(?:\.(\d+))?(.?)", re.S)
+    pattern = re.compile(r"%(?:(\d+)\$)?((?:[-+ 0]|'.)*)(\d+)?(?:\.(\d+))?(.?)", re.DOTALL)
     pos = 0
     for match in pattern.finditer(fmt):
         out.append(fmt[pos:match.start()])
