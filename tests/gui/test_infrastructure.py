@@ -1,0 +1,144 @@
+"""The pieces under the window: the editor factory over the catalogue, the error hook, the task runner, the CLI."""
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+
+from designer.model.catalogue import action_specs
+from designer.panels import properties as props
+
+
+def test_every_catalogue_param_type_has_an_editor(qapp):
+    types = {p["type"] for spec in action_specs().values() for p in spec.params}
+    types |= {p["type"] for c in props.condition_catalogue()["conditions"].values() for p in c.get("params", [])}
+    types |= {p["type"] for e in props.event_catalogue().values() for p in e.get("params", [])}
+    assert types <= set(props.EDITOR_FACTORY), types - set(props.EDITOR_FACTORY)
+    for kind in types:
+        editor = props.make_editor({"key": "k", "type": kind, "label": "K", "options": ["a", "b"]})
+        assert isinstance(editor, props.FieldEditor)
+
+
+def test_catalogue_files_are_well_formed():
+    conditions = props.condition_catalogue()
+    assert {o["oper"] for o in conditions["operators"]["text"]} == {
+        "is", "!is", "contains", "!contains", "like", "!like", "regexp", "!regexp"}
+    assert {o["oper"] for o in conditions["operators"]["number"]} == {"is", "!is", "gt", "lt"}
+    for key, cond in conditions["conditions"].items():
+        assert cond["type"] in conditions["operators"], key
+    events = props.event_catalogue()
+    assert "message" in events["event.message.chat.worker"]["placeholders"]
+    assert "point" in events["event.interactions.get.worker"]["placeholders"]
+    data = json.loads(props.resource_path("catalogue", "actions.json").read_text())
+    assert data["version"] == 1
+    for key, item in data["actions"].items():
+        for p in item.get("params", []):
+            assert {"key", "type", "label"} <= set(p), (key, p)
+
+
+def test_bool01_keeps_the_json_type(qapp):
+    editor = props.make_editor({"key": "f", "type": "bool01", "label": "F"})
+    for value, flipped in (("0", "1"), (0, 1), (False, True)):
+        editor.set_value(value)
+        editor.box.setChecked(True)
+        assert editor.value() == flipped and type(editor.value()) is type(value)
+
+
+def test_json_editor_validates(qapp):
+    editor = props.make_editor({"key": "j", "type": "json", "label": "J"})
+    editor.set_value({"a": 1})
+    assert editor.value() == {"a": 1} and editor.problem() is None
+    editor.edit.setPlainText("{bad")
+    assert "invalid JSON" in editor.problem()
+    editor.edit.setPlainText("{{ templated }}")
+    assert editor.problem() is None
+
+
+def test_template_completion_offers_placeholders(qapp, qtbot):
+    from designer.io import load_package
+    from tests.conftest import SAMPLE_PACKAGE
+
+    package = load_package(SAMPLE_PACKAGE)
+    behavior = next(b for b in package.all_behaviors() if b.event_key == "event.message.chat.worker")
+    last = list(behavior.walk())[-1]
+    names = props.placeholders_for(behavior, last)
+    assert "message" in names and "worker_first_name" in names
+    set_vars = {a["var"] for n in behavior.walk() for a in n.actions if a.get("action") == "_set_custom_var"}
+    assert set_vars and set_vars <= set(names)
+    editor = props.make_editor({"key": "t", "type": "template", "label": "T"})
+    editor.set_placeholders(names)
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.keyClicks(editor.edit, "Hi {{ work")
+    completer = editor.edit.completer
+    assert completer.completionPrefix() == "work"
+    assert completer.completionCount() >= 1
+    assert completer.currentCompletion().startswith("worker")
+    editor.edit.insert_completion("worker_first_name")
+    assert editor.value() == "Hi {{ worker_first_name"
+
+
+def test_twig_highlighter_colours_tags(qapp):
+    editor = props.make_editor({"key": "t", "type": "template", "label": "T"})
+    editor.set_value("a {{ b }} c")
+    block = editor.edit.document().firstBlock()
+    formats = block.layout().formats()
+    assert any(f.start <= 3 < f.start + f.length for f in formats)
+
+
+def test_excepthook_shows_one_dialog_for_any_thread(qtbot):
+    from designer.app.errors import ExceptHook
+
+    shown = []
+    hook = ExceptHook(lambda title, text, details: shown.append((title, text, details)))
+    hook.install()
+    try:
+        def boom():
+            raise ValueError("from a worker")
+
+        t = threading.Thread(target=boom)
+        t.start()
+        t.join()
+        qtbot.waitUntil(lambda: len(shown) == 1)
+        title, text, details = shown[0]
+        assert "ValueError: from a worker" in text and "Traceback" in details
+    finally:
+        hook.uninstall()
+
+
+def test_task_runner_reports_results_and_errors_on_the_gui_thread(qtbot):
+    from designer.app.tasks import TaskRunner
+
+    runner = TaskRunner()
+    results, errors, threads = [], [], []
+    main = threading.get_ident()
+    runner.run(lambda x: x * 2, 21, on_done=lambda r: (results.append(r), threads.append(threading.get_ident())))
+    runner.run(lambda: 1 / 0, on_error=lambda exc, details: errors.append(type(exc).__name__))
+    qtbot.waitUntil(lambda: bool(results and errors), timeout=5000)
+    assert results == [42] and errors == ["ZeroDivisionError"] and threads == [main]
+    gate = threading.Event()
+    late = []
+    task = runner.run(lambda: gate.wait(5) and "late", on_done=late.append)
+    task.cancel()
+    gate.set()
+    assert task.done.wait(5)
+    qtbot.wait(50)
+    assert late == []
+
+
+def test_gui_command_is_registered():
+    from designer.cli import build_parser
+
+    args = build_parser().parse_args(["gui", "--local-lambda", "packages/functions", "packages/aws-lambda-bot.json"])
+    assert args.command == "gui" and args.local_lambda == "packages/functions"
+    assert args.file == "packages/aws-lambda-bot.json"
+
+
+@pytest.mark.parametrize("argv", [["--help"]])
+def test_gui_launcher_help(argv, capsys):
+    from designer.app.main import main
+
+    with pytest.raises(SystemExit):
+        main(argv)
+    assert "--local-lambda" in capsys.readouterr().out
