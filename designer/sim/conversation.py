@@ -54,8 +54,9 @@ class Interpreter:
 
     # -- trace ------------------------------------------------------------------------------------------
     def trace(self, kind: str, node_id: int | None, fr: Frame | None, message: str,
-              data: dict[str, Any] | None = None) -> TraceEvent:
-        event = TraceEvent(kind, node_id, fr.uid if fr is not None else "", message, data or {})
+              data: dict[str, Any] | None = None, *, uid: str | None = None) -> TraceEvent:
+        event = TraceEvent(kind, node_id, uid if uid is not None else fr.uid if fr is not None else "", message,
+                           data or {})
         self.trace_events.append(event)
         for callback in list(self._subscribers):
             try:
@@ -279,9 +280,8 @@ class Conversation:
                 self._paused_node = n.id
                 self._pending_node = True
                 owner = n.behavior()
-                it.trace("breakpoint" if not step else "pause", n.id, None, f"paused before {n.type} {n.title!r}",
-                         {"behavior_uid": owner.uid if owner is not None else fr.uid})
-                it.trace_events[-1].behavior_uid = owner.uid if owner is not None else fr.uid
+                it.trace("breakpoint" if not step else "pause", n.id, fr, f"paused before {n.type} {n.title!r}",
+                         uid=owner.uid if owner is not None else fr.uid)
                 self._send = _RESUME
                 turn = Turn("paused")
                 continue

@@ -305,4 +305,4 @@ def test_breakpoint_inside_a_run_behavior_sub_behavior():
     assert turn.state == "paused"
     assert conv.trace[-1].behavior_uid == "behavior_2" and conv.trace[-1].node_id == macro.children[0].id
     turn = conv.run()
-    assert turn.state == "stopped" and turn.messages == ["mx-0-0-"]
+    assert turn.state == "stopped" and turn.messages == ["mx---"]  # inputs not passed stay unset
