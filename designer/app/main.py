@@ -6,6 +6,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -22,25 +23,32 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a folder of Lambda functions to serve locally for the simulator")
 
 
-def run(file: str | None = None, local_lambda: str | None = None, *, qt_args: Sequence[str] | None = None) -> int:
-    from PySide6.QtWidgets import QApplication
-
-    from designer.app.errors import ExceptHook
-    from designer.app.settings import APPLICATION, ORGANIZATION
+def create_window(file: str | None = None, local_lambda: str | None = None, *, dialogs: Any = None) -> Any:
+    """The shown main window: recovery offered first, else `file` opened."""
     from designer.app.window import MainWindow
 
-    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "bot-designer", *(qt_args or [])])
-    app.setOrganizationName(ORGANIZATION)
-    app.setApplicationName(APPLICATION)
-    window = MainWindow(local_lambda_dir=local_lambda, offer_recovery=False)
-    hook = ExceptHook(lambda title, text, details: window.dialogs.error(window, title, text, details))
-    hook.install()
+    window = MainWindow(local_lambda_dir=local_lambda, offer_recovery=False, dialogs=dialogs)
     window.show()
     if not window.offer_recovery() and file:
         if not Path(file).exists():
             window.dialogs.error(window, "Cannot open package", f"{file} does not exist.")
         else:
             window.open_file(file, prompt=False)
+    return window
+
+
+def run(file: str | None = None, local_lambda: str | None = None, *, qt_args: Sequence[str] | None = None) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from designer.app.errors import ExceptHook
+    from designer.app.settings import APPLICATION, ORGANIZATION
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "bot-designer", *(qt_args or [])])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    window = create_window(file, local_lambda)
+    hook = ExceptHook(lambda title, text, details: window.dialogs.error(window, title, text, details))
+    hook.install()
     try:
         return int(app.exec())
     finally:

@@ -142,3 +142,25 @@ def test_gui_launcher_help(argv, capsys):
     with pytest.raises(SystemExit):
         main(argv)
     assert "--local-lambda" in capsys.readouterr().out
+
+
+def test_launch_command_opens_the_sample_package(qtbot, dialogs):
+    """What `scripts/run-designer` does: `gui --local-lambda packages/functions packages/aws-lambda-bot.json`."""
+    from designer.app.main import create_window
+    from tests.conftest import SAMPLE_FUNCTIONS, SAMPLE_PACKAGE
+
+    window = create_window(str(SAMPLE_PACKAGE), str(SAMPLE_FUNCTIONS), dialogs=dialogs)
+    qtbot.addWidget(window)
+    assert window.isVisible()
+    assert window.file_path == SAMPLE_PACKAGE.resolve()
+    assert window.local_lambda_dir == SAMPLE_FUNCTIONS
+    assert window.current_behavior().title == "DNS conversational behavior"
+    assert dialogs.calls == []
+
+
+def test_launch_with_a_missing_file_says_so(qtbot, dialogs, tmp_path):
+    from designer.app.main import create_window
+
+    window = create_window(str(tmp_path / "nope.json"), dialogs=dialogs)
+    qtbot.addWidget(window)
+    assert dialogs.names() == ["error"]
