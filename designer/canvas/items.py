@@ -39,6 +39,7 @@ class NodeItem(QGraphicsItem):
         self.hidden_count = 0
         self.breakpoint = False
         self.highlighted = False
+        self.at: tuple[float, float] | None = None  # scene position of the body's top-left, as laid out
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setAcceptHoverEvents(False)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -59,6 +60,7 @@ class NodeItem(QGraphicsItem):
         h = TITLE_H + (SUMMARY_H if self.summary else 0) + 6
         self.prepareGeometryChange()
         self.body = QRectF(0, 0, w, h)
+        self.bw, self.bh = w, h  # plain floats: the scene's edge and bounds math avoids Qt calls
         self._path = body_path(self.node.type, self.body)
         self._elided_title = s.title_metrics.elidedText(self.title, Qt.TextElideMode.ElideRight, w - 2 * PAD - 20)
         self._elided_summary = s.summary_metrics.elidedText(self.summary, Qt.TextElideMode.ElideRight, w - 2 * PAD)

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 _SYNC_EVENT = QEvent.Type(QEvent.registerEventType())
 STUB_KINDS = ("_run_behavior", "switch_behavior", "return_interaction")
 MARGIN = 60.0
+BIG_SCENE = 2000  # items: above this, no DeviceCoordinateCache
 
 
 class BehaviorScene(QGraphicsScene):
@@ -161,6 +162,7 @@ class BehaviorScene(QGraphicsScene):
             self._structure_dirty = False
             visible = self.visible_nodes()
             keep = {n.id for n in visible}
+            big = len(visible) > BIG_SCENE
             for nid in [nid for nid in self.items_by_id if nid not in keep]:
                 item = self.items_by_id.pop(nid)
                 self.removeItem(item)
@@ -170,6 +172,8 @@ class BehaviorScene(QGraphicsScene):
                     if item is not None:
                         self.removeItem(item)
                     item = NodeItem(node)
+                    if big:  # thousands of per-item pixmaps cost more memory than they save paint time
+                        item.setCacheMode(NodeItem.CacheMode.NoCache)
                     item.set_orientation(horizontal)
                     self.addItem(item)
                     self.items_by_id[node.id] = item
@@ -197,27 +201,34 @@ class BehaviorScene(QGraphicsScene):
                                     sibling_gap=self.sibling_gap, level_gap=self.level_gap, collapsed=collapsed)
         else:
             positions = {}
+        left = top = float("inf")
+        right = bottom = float("-inf")
         for nid, (x, y) in positions.items():
-            items[nid].setPos(x + GUTTER, y)
+            item = items[nid]
+            at = (x + GUTTER, y)
+            if item.at != at:  # unchanged items keep their place in the BSP index
+                item.setPos(*at)
+                item.at = at
+            left, top = min(left, at[0]), min(top, at[1])
+            right, bottom = max(right, at[0] + item.bw + 60), max(bottom, at[1] + item.bh + 20)
         self._rebuild_edges()
         self._rebuild_links()
-        rect = QRectF()
-        for item in items.values():
-            rect = rect.united(item.sceneBoundingRect())
+        rect = QRectF(left - GUTTER, top - 10, right - left + GUTTER, bottom - top + 10) if positions else \
+            QRectF(0, 0, 400, 300)
         for stub in self.stubs:
             rect = rect.united(stub.sceneBoundingRect())
-        if rect.isNull():
-            rect = QRectF(0, 0, 400, 300)
         self.setSceneRect(rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN))  # explicit: no growing scans
         emit(self.layoutChanged)
 
     def _anchor_out(self, item: NodeItem) -> QPointF:
-        b = item.body_scene_rect()
-        return QPointF(b.right(), b.center().y()) if self.orientation == HORIZONTAL else QPointF(b.center().x(), b.bottom())
+        x, y = item.at or (item.x(), item.y())
+        if self.orientation == HORIZONTAL:
+            return QPointF(x + item.bw, y + item.bh / 2)
+        return QPointF(x + item.bw / 2, y + item.bh)
 
     def _anchor_in(self, item: NodeItem) -> QPointF:
-        b = item.body_scene_rect()
-        return QPointF(b.left(), b.center().y()) if self.orientation == HORIZONTAL else QPointF(b.center().x(), b.top())
+        x, y = item.at or (item.x(), item.y())
+        return QPointF(x, y + item.bh / 2) if self.orientation == HORIZONTAL else QPointF(x + item.bw / 2, y)
 
     def _edge(self, path: QPainterPath, parent: NodeItem, child: NodeItem) -> None:
         a, b = self._anchor_out(parent), self._anchor_in(child)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 from designer.canvas.editing import EditingMixin, RenameEditor, top_level
 from designer.canvas.items import BehaviorStubItem, NodeItem
 from designer.canvas.qtcompat import emit
-from designer.canvas.scene import BehaviorScene
+from designer.canvas.scene import MARGIN, BehaviorScene
 from designer.commands import MoveNode, check_move
 from designer.errors import DesignerError
 from designer.model import Behavior, Node, Package
@@ -158,7 +158,8 @@ class BehaviorCanvas(QGraphicsView, EditingMixin):
 
     def zoom_fit(self) -> None:
         self._scene.flush()
-        rect = self._scene.itemsBoundingRect() if self._scene.items_by_id else self._scene.sceneRect()
+        # the scene rect is explicit (the layout's bounds plus MARGIN): no item scan needed
+        rect = self._scene.sceneRect().adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
         if rect.isEmpty():
             return
         self.fitInView(rect.adjusted(-20, -20, 20, 20), Qt.AspectRatioMode.KeepAspectRatio)
