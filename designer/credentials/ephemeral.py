@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from designer.credentials.errors import InvalidAccountError
+from designer.aws.credentials import AwsCredentials
+from designer.credentials.errors import AccountNotFoundError, InvalidAccountError
 from designer.credentials.masking import register_secret
 from designer.credentials.model import (
     AWS,
@@ -18,7 +19,7 @@ from designer.credentials.model import (
     now_iso,
     secret_names,
 )
-from designer.credentials.source import AccountReader
+from designer.credentials.source import AccountReader, AccountSource
 
 
 class EphemeralAccounts(AccountReader):
@@ -80,9 +81,10 @@ class EphemeralAccounts(AccountReader):
 
 
 class AccountChain(AccountReader):
-    """Several sources as one (first match wins), e.g. throwaway accounts in front of the stored ones."""
+    """Several sources as one (first match wins), e.g. throwaway accounts in front of the stored ones.
+    Any `AccountSource` can be a member; credentials come from the member that owns the account."""
 
-    def __init__(self, *sources: AccountReader) -> None:
+    def __init__(self, *sources: AccountSource) -> None:
         self.sources = sources
 
     def __repr__(self) -> str:
@@ -95,19 +97,38 @@ class AccountChain(AccountReader):
                 seen.setdefault(a.id, a)
         return sorted(seen.values(), key=lambda a: a.name.casefold())
 
-    def find(self, name_or_id: str) -> Account | None:
+    def _lookup(self, name_or_id: str) -> tuple[AccountSource, Account] | None:
         for source in self.sources:
-            found = source.find(name_or_id)
-            if found is not None:
-                return found
+            try:
+                return source, source.get(name_or_id)
+            except AccountNotFoundError:
+                continue
         return None
 
-    def _owner(self, account: Account) -> AccountReader:
-        for source in self.sources:
-            found = source.find(account.id)
-            if found is not None:
-                return source
-        return self.sources[0]
+    def find(self, name_or_id: str) -> Account | None:
+        found = self._lookup(name_or_id)
+        return found[1] if found else None
 
-    def _read_secret(self, account: Account, field: str) -> str | None:
-        return self._owner(account)._read_secret(account, field)
+    def _owner(self, name_or_id: str) -> tuple[AccountSource, Account]:
+        found = self._lookup(name_or_id)
+        if found is None:
+            self.get(name_or_id)  # raises the usual not-found error
+            raise AssertionError("unreachable")
+        return found
+
+    def aws_credentials(self, name_or_id: str) -> AwsCredentials:
+        source, account = self._owner(name_or_id)
+        return source.aws_credentials(account.id)
+
+    def http_auth_headers(self, name_or_id: str) -> list[tuple[str, str]]:
+        source, account = self._owner(name_or_id)
+        return source.http_auth_headers(account.id)
+
+    def secret_values(self) -> set[str]:
+        out: set[str] = set()
+        for source in self.sources:
+            out |= source.secret_values()
+        return out
+
+    def _read_secret(self, account: Account, field: str) -> str | None:  # not used: members read their own
+        return None

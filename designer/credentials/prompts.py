@@ -2,7 +2,7 @@
 connected-account chooser, and the placeholder values that bind the chosen accounts (ids, never secrets)."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from designer.credentials.errors import AccountError, PromptBindingError
@@ -30,13 +30,17 @@ def context_key(key: str) -> str | None:
     return key[:-2] + "_context" if key.endswith("_id") else None
 
 
-def bind_prompts(prompts: Any, source: AccountSource, choices: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Placeholder values for every connected-account chooser prompt.
+def bind_prompts(prompts: Any, source: AccountSource, choices: Mapping[str, Any] | None = None, *,
+                 only: Iterable[str] | None = None) -> dict[str, Any]:
+    """Placeholder values for every connected-account chooser prompt (or just the keys in `only`).
 
     `choices` maps prompt key → account name or id (a list for multi choosers). A prompt without a choice
     takes the single matching account; none or several matches is an error that names the candidates."""
     choices = dict(choices or {})
     found = account_prompts(prompts)
+    if only is not None:
+        wanted = set(only)
+        found = [p for p in found if p["key"] in wanted]
     keys = {p["key"] for p in found}
     all_keys = {p.get("key") for p in prompts or [] if isinstance(p, dict)}
     unknown = [k for k in choices if k not in all_keys]

@@ -91,6 +91,52 @@ def test_bind_single_match_is_automatic() -> None:
     assert creds.endpoint_url == "http://127.0.0.1:9001" and creds.secret_access_key == "local-secret-123"
 
 
+def test_bind_only_some_prompts() -> None:
+    eph = EphemeralAccounts()
+    local = eph.add_aws("Local Lambda (simulator)", access_key_id="AKIALOCAL", secret_access_key="local-secret-1")
+    # the Slack prompt has no match in this source, but only the AWS one is asked for
+    assert bind_prompts(PROMPTS, eph, only=["aws_account_id"])["aws_account_id"] == local.id
+    with pytest.raises(PromptBindingError, match="Slack"):
+        bind_prompts(PROMPTS, eph)
+
+
+class _ForeignSource:
+    """An AccountSource that is not an AccountReader (only the protocol)."""
+
+    def __init__(self) -> None:
+        self.inner = EphemeralAccounts()
+        self.inner.add("Foreign", "bearer", secrets={"token": "foreign-token-1"})
+
+    def list(self):  # type: ignore[no-untyped-def]
+        return self.inner.list()
+
+    def get(self, name_or_id):  # type: ignore[no-untyped-def]
+        return self.inner.get(name_or_id)
+
+    def match_prompt(self, query):  # type: ignore[no-untyped-def]
+        return self.inner.match_prompt(query)
+
+    def aws_credentials(self, name_or_id):  # type: ignore[no-untyped-def]
+        return self.inner.aws_credentials(name_or_id)
+
+    def http_auth_headers(self, name_or_id):  # type: ignore[no-untyped-def]
+        return self.inner.http_auth_headers(name_or_id)
+
+    def secret_values(self):  # type: ignore[no-untyped-def]
+        return self.inner.secret_values()
+
+
+def test_chain_over_any_account_source(source: EphemeralAccounts) -> None:
+    foreign = _ForeignSource()
+    chain = AccountChain(source, foreign)
+    assert isinstance(foreign, AccountSource)
+    assert chain.http_auth_headers("foreign") == [("Authorization", "Bearer foreign-token-1")]
+    assert chain.get(foreign.get("Foreign").id).name == "Foreign"
+    assert "foreign-token-1" in chain.secret_values()
+    with pytest.raises(Exception, match="No connected account"):
+        chain.get("nobody")
+
+
 def test_sample_package_prompts(source: EphemeralAccounts) -> None:
     if not SAMPLE_PACKAGE.exists():
         pytest.skip("sample package not present")
