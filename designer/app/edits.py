@@ -13,8 +13,16 @@ from typing import Any
 from PySide6.QtGui import QUndoStack
 
 from designer.commands import (
-    DuplicateNode, InsertBehavior, InsertBot, InsertNode, MoveBehavior, RemoveBehavior, RemoveBot, RemoveNode,
-    SetField, macro,
+    DuplicateNode,
+    InsertBehavior,
+    InsertBot,
+    InsertNode,
+    MoveBehavior,
+    RemoveBehavior,
+    RemoveBot,
+    RemoveNode,
+    SetField,
+    macro,
 )
 from designer.model import Behavior, Bot, Node, Package
 

@@ -8,7 +8,12 @@ from typing import Any
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QFont, QPainter, QPen, QUndoStack
 from PySide6.QtWidgets import (
-    QGraphicsItem, QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView, QWidget,
+    QGraphicsItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+    QWidget,
 )
 
 from designer.model import Behavior, Node, Package
@@ -124,7 +129,7 @@ class PlaceholderCanvas(QGraphicsView):
         if item is not None:
             self.ensureVisible(item)
 
-    def mouseDoubleClickEvent(self, event: Any) -> None:  # noqa: N802
+    def mouseDoubleClickEvent(self, event: Any) -> None:
         item = self.itemAt(event.position().toPoint())
         while item is not None and not isinstance(item, _NodeItem):
             item = item.parentItem()

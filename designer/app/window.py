@@ -10,7 +10,15 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QFileSystemWatcher, QMimeData, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QUndoStack,
+)
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
 
 from designer.app import recovery
@@ -21,7 +29,13 @@ from designer.app.settings import Settings, recovery_dir
 from designer.app.tasks import TaskRunner
 from designer.errors import DesignerError
 from designer.io import (
-    PackageFormatError, SaveError, configure_package, dumps_package, load_package, read_package_value, save_package,
+    PackageFormatError,
+    SaveError,
+    configure_package,
+    dumps_package,
+    load_package,
+    read_package_value,
+    save_package,
 )
 from designer.model import Behavior, Bot, Node, Package
 from designer.panels.find import FindBar, Match
@@ -172,7 +186,7 @@ class MainWindow(QMainWindow):
             return
         try:
             install_simulation_docks(self)
-        except Exception:  # noqa: BLE001 - the editor stays usable without the simulator
+        except Exception:
             log.exception("installing the simulation docks failed")
 
     # ------------------------------------------------------------------------------------------------
@@ -456,7 +470,7 @@ class MainWindow(QMainWindow):
             return True
         return False
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if not self.maybe_save():
             event.ignore()
             return
@@ -579,9 +593,9 @@ class MainWindow(QMainWindow):
         """Select `obj` (a node, behavior or bot): switch behavior as needed and show it on the canvas."""
         if isinstance(obj, Node):
             behavior = obj.behavior()
-            if behavior is not None and behavior is not self._current_behavior:
-                if not self.outline.select_object(behavior):
-                    self.show_behavior(behavior)
+            if behavior is not None and behavior is not self._current_behavior \
+                    and not self.outline.select_object(behavior):
+                self.show_behavior(behavior)
             self.canvas.select_nodes([obj])
             self.canvas.ensure_visible(obj)
             self.properties.show_object(obj)
@@ -703,17 +717,17 @@ class MainWindow(QMainWindow):
                 return Path(url.toLocalFile())
         return None
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self._dropped_file(event.mimeData()) is not None:
             event.acceptProposedAction()
         else:
             event.ignore()
 
-    def dragMoveEvent(self, event: Any) -> None:  # noqa: N802
+    def dragMoveEvent(self, event: Any) -> None:
         if self._dropped_file(event.mimeData()) is not None:
             event.acceptProposedAction()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+    def dropEvent(self, event: QDropEvent) -> None:
         path = self._dropped_file(event.mimeData())
         if path is None:
             event.ignore()

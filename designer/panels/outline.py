@@ -7,7 +7,15 @@ from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QFont
-from PySide6.QtWidgets import QAbstractItemView, QMenu, QToolBar, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QMenu,
+    QToolBar,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from designer.model import Behavior, Bot, ChildInserted, ChildRemoved, FieldChanged, Package
 
@@ -83,9 +91,7 @@ class OutlinePanel(QWidget):
         self.refresh()
 
     def _on_model_event(self, event: Any) -> None:
-        if isinstance(event, (ChildInserted, ChildRemoved)) and isinstance(event.child, (Behavior, Bot)):
-            self._refresh_timer.start()
-        elif isinstance(event, FieldChanged) and isinstance(event.target, (Behavior, Bot, Package)) \
+        if isinstance(event, (ChildInserted, ChildRemoved)) and isinstance(event.child, (Behavior, Bot)) or isinstance(event, FieldChanged) and isinstance(event.target, (Behavior, Bot, Package)) \
                 and (event.field in OUTLINE_FIELDS or event.target is self.package):
             self._refresh_timer.start()
 

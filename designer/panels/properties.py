@@ -12,8 +12,22 @@ from typing import Any
 from PySide6.QtCore import QRegularExpression, QSignalBlocker, QStringListModel, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QSyntaxHighlighter, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QCompleter, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit,
-    QPushButton, QScrollArea, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from designer.errors import DesignerError
@@ -45,7 +59,7 @@ class TwigHighlighter(QSyntaxHighlighter):
         self.string_rule = (QRegularExpression(r"(\"[^\"]*\"|'[^']*')"), fmt("#2e7d32"))
         self.delims = (QRegularExpression(r"\{\{-?|-?\}\}|\{%-?|-?%\}"), fmt("#d32f2f", bold=True))
 
-    def highlightBlock(self, text: str) -> None:  # noqa: N802
+    def highlightBlock(self, text: str) -> None:
         for rx, f in self.rules:
             it = rx.globalMatch(text)
             while it.hasNext():
@@ -158,7 +172,7 @@ class TemplateEdit(QPlainTextEdit):
         cursor.insertText(completion)
         self.setTextCursor(cursor)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         popup = self.completer.popup()
         if popup.isVisible() and event.key() in (Qt.Key.Key_Enter, Qt.Key.Key_Return, Qt.Key.Key_Escape,
                                                  Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
@@ -431,9 +445,9 @@ def placeholders_for(behavior: Behavior | None, node: Node | None = None) -> lis
     names = list(event_catalogue().get(behavior.event_key, {}).get("placeholders", []))
     names += list(behavior.variable_defs)
     for other in behavior.walk():
-        if isinstance(other.params, dict) and other.type == "loop" and other.params.get("as_placeholder"):
-            if node is None or other.is_ancestor_of(node):
-                names.append(str(other.params["as_placeholder"]))
+        if isinstance(other.params, dict) and other.type == "loop" and other.params.get("as_placeholder") \
+                and (node is None or other.is_ancestor_of(node)):
+            names.append(str(other.params["as_placeholder"]))
         for action in other.actions:
             var = action.get("var")
             if isinstance(var, str) and var:

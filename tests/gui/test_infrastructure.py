@@ -101,7 +101,7 @@ def test_excepthook_shows_one_dialog_for_any_thread(qtbot):
         t.start()
         t.join()
         qtbot.waitUntil(lambda: len(shown) == 1)
-        title, text, details = shown[0]
+        _title, text, details = shown[0]
         assert "ValueError: from a worker" in text and "Traceback" in details
     finally:
         hook.uninstall()

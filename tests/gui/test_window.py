@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
@@ -189,7 +188,7 @@ def test_failed_save_shows_why_and_keeps_the_old_file(make_window, package_copy,
     monkeypatch.setattr(os, "replace", refuse)
     assert not window.save()
     assert dialogs.names() == ["error"]
-    title, text, details = dialogs.calls[0][1]
+    _title, text, details = dialogs.calls[0][1]
     assert "No space left on device" in text and "unchanged" in (text + details)
     assert path.read_bytes() == before
     assert window.isWindowModified()
@@ -234,7 +233,7 @@ def test_autosave_then_crash_then_recovery_brings_the_edits_back(make_window, pa
 def test_recovery_declined_discards_the_files(make_window, package_copy, qtbot, dialogs):
     import shiboken6
 
-    path, original = package_copy("aws-lambda-bot.json")
+    path, _ = package_copy("aws-lambda-bot.json")
     window = make_window(track=False)
     window.open_file(path, prompt=False)
     window.reveal(next(window.package.all_behaviors()).children[0])
@@ -403,7 +402,8 @@ def test_problem_paths_resolve_to_live_objects(make_window, package_copy):
 
 def test_big_packages_are_linted_off_the_gui_thread(make_window, qtbot, tmp_path):
     from designer.io import save_package
-    from designer.model import Behavior as B, Bot, Package
+    from designer.model import Behavior as B
+    from designer.model import Bot, Package
 
     package = Package("Big")
     bot = Bot("bot_1", "Big bot")
@@ -431,7 +431,7 @@ def test_dropping_a_package_file_opens_it(make_window, package_copy, qtbot):
     mime.setUrls([QUrl.fromLocalFile(str(path))])
     from PySide6.QtGui import QDragEnterEvent
 
-    enter = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+    enter = QDragEnterEvent(QPoint(10, 10).toPointF(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)
     window.dragEnterEvent(enter)
     assert enter.isAccepted()
