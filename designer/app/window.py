@@ -439,8 +439,7 @@ class MainWindow(QMainWindow):
                                "The previous file on disk is unchanged; your edits are still open here.")
             return False
         self.file_path = path.resolve()
-        self._known_digest = _digest(text.encode("utf-8"))
-        self._watch(self.file_path)
+        self._watch(self.file_path, _digest(text.encode("utf-8")))
         self._forced_dirty = False
         self.undo_stack.setClean()
         recovery.remove(self.recovery_folder, self.session)
@@ -528,18 +527,18 @@ class MainWindow(QMainWindow):
         self.autosave_now()  # the recovered edits are this session's now
         return True
 
-    def _watch(self, path: Path | None) -> None:
+    def _watch(self, path: Path | None, digest: str | None = None) -> None:
+        """Watch `path`; `digest` is the content we know is there (read from disk when not given)."""
         if self.watcher.files():
             self.watcher.removePaths(self.watcher.files())
+        self._known_digest = digest
         if path is not None and path.exists():
             self.watcher.addPath(str(path))
-            if self._known_digest is None or self.sender() is None:
+            if digest is None:
                 try:
                     self._known_digest = _digest(path.read_bytes())
                 except OSError:
                     self._known_digest = None
-        elif path is None:
-            self._known_digest = None
 
     def _file_changed(self, _path: str) -> None:
         self._watch_timer.start()  # coalesce the bursts an atomic replace makes

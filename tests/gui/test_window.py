@@ -561,3 +561,20 @@ def test_opening_a_broken_file_reports_where(make_window, tmp_path, dialogs):
     assert not window.open_file(bad, prompt=False)
     assert dialogs.names() == ["error"]
     assert "bots[0]" in dialogs.calls[0][1][2]
+
+
+def test_opening_from_the_menu_then_an_external_edit_is_noticed(make_window, package_copy, qtbot, dialogs):
+    first, _ = package_copy("slack-bot.json")
+    second, original = package_copy("aws-lambda-bot.json")
+    window = make_window()
+    window.open_file(first, prompt=False)
+    dialogs.open_path = str(second)
+    _action(window, "action_open").trigger()
+    assert window.file_path == second.resolve()
+    assert not window.check_external_change()  # nothing changed yet
+    changed = json.loads(json.dumps(original))
+    changed["package"]["name"] = "Edited by another program"
+    second.write_text(json.dumps(changed), encoding="utf-8")
+    dialogs.reload_answer = False
+    qtbot.waitUntil(lambda: "reload_changed_file" in dialogs.names(), timeout=5000)
+    assert window.package.name != "Edited by another program"  # declined: the open document is kept
