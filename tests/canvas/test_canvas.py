@@ -433,3 +433,31 @@ def test_item_summaries():
     action = Node("action", "a", params={"actions": [{"action": "_run_subroutine", "subroutine": "x()"}]})
     assert node_summary(action) == "run subroutine x()"
     assert node_summary(Node("outcome", "always")) == "always"
+
+
+def test_context_menu_add_child_and_double_click_activates(make_canvas, qtbot):
+    canvas, package, stack = make_canvas()
+    switch = next(n for n in package.bots[0].behaviors[0].walk() if n.type == "switch")
+    click(canvas, switch)
+    menu = canvas.build_context_menu(switch)
+    child_menu = next(a.menu() for a in menu.actions() if a.text() == "Add child")
+    child_menu.actions()[0].trigger()
+    assert switch.children[-1].type == "outcome" and stack.count() == 1
+    assert canvas.selected_nodes() == [switch.children[-1]]
+    with qtbot.waitSignal(canvas.nodeActivated) as sig:
+        QTest.mouseDClick(canvas.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                          view_pos(canvas, switch))
+    assert sig.args == [switch]
+
+
+def test_horizontal_drag_beside(make_canvas):
+    canvas, package, stack = make_canvas()
+    canvas.set_orientation("horizontal")
+    behavior = package.bots[0].behaviors[0]
+    a, b = behavior.children[:2]
+    canvas.ensure_visible(b)
+    rect = canvas.node_item(b).body_scene_rect()
+    below = rect.center()
+    below.setY(rect.top() + rect.height() * 0.9)
+    drag(canvas, a, canvas.mapFromScene(below))
+    assert behavior.children[:2] == [b, a] and stack.count() == 1
