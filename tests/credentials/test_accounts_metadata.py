@@ -100,3 +100,24 @@ def test_headers_account_edit_replaces_secrets(memory_keyring, config_dir) -> No
     assert (f"bot-designer:{a.id}", "X-B") not in memory_keyring.entries
     with pytest.raises(InvalidAccountError, match="lack the secret"):
         store.edit("H", fields={"headers": ["X-D"]})
+
+
+def test_concurrent_adds_all_land(memory_keyring, config_dir) -> None:
+    import threading
+
+    store = AccountStore(config_dir)
+    errors: list[BaseException] = []
+
+    def add(i: int) -> None:
+        try:
+            AccountStore(config_dir).add(f"acct {i}", "bearer", secrets={"token": f"token-{i:04d}"})
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=add, args=(i,)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(store.list()) == 12
