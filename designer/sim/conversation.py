@@ -71,7 +71,7 @@ class Interpreter:
     def emit(self, output: Output) -> None:
         self.outputs.append(output)
         self.trace("output", output.node_id, None, f"{output.kind}: {output.text[:200]}",
-                   {"output": output.to_json()})
+                   {"output": output.to_json()}, uid=output.behavior_uid)
 
     # -- actions ----------------------------------------------------------------------------------------
     def run_action(self, fr: Frame, n: Node, action: dict[str, Any]) -> Any:
