@@ -205,9 +205,13 @@ class EditingMixin:
                 self._push_now(cmd, lambda: made)
 
         if len(nodes) == 1:
-            cmd_holder: list[DuplicateNode] = []
-            self._try(lambda: cmd_holder.append(DuplicateNode(self._package, nodes[0])) or cmd_holder[0],
-                      lambda: [cmd_holder[0].copy])
+            made_cmd: dict[str, DuplicateNode] = {}
+
+            def make() -> DuplicateNode:
+                made_cmd["cmd"] = DuplicateNode(self._package, nodes[0])
+                return made_cmd["cmd"]
+
+            self._try(make, lambda: [made_cmd["cmd"].copy])
         elif nodes:
             self._in_macro(f"Duplicate {len(nodes)} nodes", body, lambda: made)
 

@@ -339,7 +339,8 @@ class BehaviorCanvas(QGraphicsView, EditingMixin):
                 self._update_drop(event.position().toPoint())
                 nodes = self.dragged_nodes()
                 self._press = None
-                self._finish_drop(nodes)
+                copy = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+                self._finish_drop(nodes, copy=copy)
             self._press = None
             if press["dragging"]:
                 pass
@@ -450,7 +451,7 @@ class BehaviorCanvas(QGraphicsView, EditingMixin):
         indicator.show_at(rect, line=line, ok=ok)
         self._drop = (parent, before, ok)
 
-    def _finish_drop(self, moving: list[Node]) -> None:
+    def _finish_drop(self, moving: list[Node], *, copy: bool = False) -> None:
         self._scene.drop_indicator.setVisible(False)
         drop, self._drop = self._drop, None
         if drop is None or not drop[2] or not moving or self._package is None or self._stack is None:
@@ -462,6 +463,12 @@ class BehaviorCanvas(QGraphicsView, EditingMixin):
             kids = parent.children
             i = kids.index(before) + 1
             before = kids[i] if i < len(kids) else None
+        if copy:  # Ctrl held on release: drop copies, the originals stay
+            index = parent.children.index(before) if before is not None else len(parent.children)
+            if isinstance(parent, Node):
+                self._scene.set_collapsed(parent, False)
+            self._insert_all(parent, index, [n.clone() for n in moving], "Copy")
+            return
         if len(moving) == 1:
             node = moving[0]
             cmd_index = self._index_for(node, parent, before)

@@ -58,7 +58,7 @@ def click(canvas, node, modifier=Qt.KeyboardModifier.NoModifier, where="center")
     QTest.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, modifier, view_pos(canvas, node, where))
 
 
-def drag(canvas, node, target, where="center"):
+def drag(canvas, node, target, where="center", release_modifier=Qt.KeyboardModifier.NoModifier):
     """Press on `node`, move in steps onto `target` (its `where` part), release."""
     start = view_pos(canvas, node)
     vp = canvas.viewport()
@@ -66,7 +66,7 @@ def drag(canvas, node, target, where="center"):
     end = view_pos(canvas, target, where) if not isinstance(target, QPoint) else target
     for i in range(1, 6):
         QTest.mouseMove(vp, start + (end - start) * (i / 5))
-    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, release_modifier, end)
 
 
 def key(canvas, k, modifier=Qt.KeyboardModifier.NoModifier):

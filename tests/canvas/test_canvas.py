@@ -461,3 +461,19 @@ def test_horizontal_drag_beside(make_canvas):
     below.setY(rect.top() + rect.height() * 0.9)
     drag(canvas, a, canvas.mapFromScene(below))
     assert behavior.children[:2] == [b, a] and stack.count() == 1
+
+
+def test_ctrl_drag_copies(make_canvas):
+    canvas, package, stack = make_canvas()
+    original = dump(package)
+    behavior = package.bots[0].behaviors[0]
+    a = behavior.children[0]
+    outcome = next(n for n in behavior.walk() if n.type == "outcome")
+    count = len(outcome.children)
+    drag(canvas, a, outcome, "center", release_modifier=Qt.KeyboardModifier.ControlModifier)
+    assert behavior.children[0] is a and len(outcome.children) == count + 1
+    copy = outcome.children[-1]
+    assert copy.to_json() == a.to_json() and copy.id != a.id and stack.count() == 1
+    assert canvas.selected_nodes() == [copy]
+    stack.undo()
+    assert dump(package) == original
