@@ -178,7 +178,28 @@ def install_secret_masking() -> None:
                 handler.addFilter(_filter)
         if not getattr(logging.Handler.handle, _FLAG, False):
             logging.Handler.handle = _masking_handle  # type: ignore[method-assign]
+        _hook_aws_credentials()
         _installed = True
+
+
+def _hook_aws_credentials() -> None:
+    """Register the secrets of every `AwsCredentials` when it is made (wherever it comes from: an account,
+    the environment, a `lambda serve` ready line), so they are masked like the accounts' own."""
+    try:
+        from designer.aws.credentials import AwsCredentials
+    except ImportError:  # pragma: no cover - the aws layer is always there
+        return
+    original = AwsCredentials.__init__
+    if getattr(original, _FLAG, False):
+        return
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        register_aws_credentials(self)
+
+    setattr(__init__, _FLAG, True)
+    __init__.__wrapped__ = original  # type: ignore[attr-defined]
+    AwsCredentials.__init__ = __init__  # type: ignore[method-assign]
 
 
 def is_installed() -> bool:

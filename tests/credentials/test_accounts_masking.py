@@ -77,6 +77,18 @@ def test_aws_credentials_secrets_are_masked(masking) -> None:
     assert text == f"{MASK} and {MASK}"
 
 
+def test_any_aws_credentials_made_after_install_are_masked(masking) -> None:
+    import dataclasses
+
+    secret = secret_value("env")
+    creds = AwsCredentials("AKIAENV", secret_access_key=secret)
+    assert redact(f"key {secret}") == f"key {MASK}"
+    other = secret_value("replaced")
+    dataclasses.replace(creds, secret_access_key=other)
+    assert redact(other) == MASK
+    assert creds.secrets == (secret,)  # the value object itself is unchanged
+
+
 def test_redact_structures_and_url_encoded_forms() -> None:
     secret = "p@ss word/" + secret_value()
     register_secret(secret)
