@@ -306,3 +306,15 @@ def test_breakpoint_inside_a_run_behavior_sub_behavior():
     assert conv.trace[-1].behavior_uid == "behavior_2" and conv.trace[-1].node_id == macro.children[0].id
     turn = conv.run()
     assert turn.state == "stopped" and turn.messages == ["mx---"]  # inputs not passed stay unset
+
+
+def test_prompt_wait_resumes_at_once_with_an_empty_message():
+    conv, turn = run([act("w", say("working"), {"action": "prompt_wait"}), act("after", say("[{{message}}] done"))],
+                     event_values={"message": "ignored"})
+    assert turn.messages == ["working", "[] done"] and turn.state == "stopped"
+    sim = Simulator(behavior_package([act("w", {"action": "prompt_wait"}), act("a", say("later"))]),
+                    options=SimOptions(auto_continue=False))
+    conv = sim.start("Main")
+    turn = conv.run()
+    assert turn.state == "suspended" and turn.prompt["kind"] == "wait"
+    assert conv.say("").messages == ["later"]
