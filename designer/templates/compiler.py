@@ -13,7 +13,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from designer.templates import lexer as lx
 from designer.templates import runtime
-from designer.templates.parser import Parser, TwigCall, TwigDefined, TwigFor, TwigOp
+from designer.templates.parser import Parser, TwigCall, TwigCapture, TwigDefined, TwigFor, TwigOp
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +106,16 @@ class TwigCodeGenerator(CodeGenerator):
     def visit_TwigDefined(self, node: TwigDefined, frame: Frame) -> None:
         ref = frame.symbols.ref(node.node.name)
         self.write(f"({ref} is not missing)")
+
+    def visit_TwigCapture(self, node: TwigCapture, frame: Frame) -> None:
+        # Same symbols (so sets in the body reach the enclosing scope, as in Twig), own output buffer.
+        capture = frame.copy()
+        self.buffer(capture)
+        self.blockvisit(node.body, capture)
+        ref = frame.symbols.ref(node.target.name)
+        self.writeline(f"{ref} = environment.rt.Markup(environment.rt.bounded_concat({capture.buffer}))", node)
+        if frame.toplevel and not node.target.name.startswith("_tw_"):
+            self.writeline(f"context.vars[{node.target.name!r}] = {ref}")
 
     def visit_TwigFor(self, node: TwigFor, frame: Frame) -> None:
         saved: list[tuple[str, str]] = []

@@ -58,6 +58,8 @@ TwigCall = _node_class("TwigCall", nodes.Expr, ("kind", "name", "args", "kwargs"
                        "A call of an allow-listed filter (kind='filter') or function (kind='function').")
 TwigDefined = _node_class("TwigDefined", nodes.Expr, ("node",),
                           "``name is defined``: true when the variable exists, even if it is null.")
+TwigCapture = _node_class("TwigCapture", nodes.Stmt, ("target", "body"),
+                          "A block set: the body's output captured into a variable, sets inside it kept (Twig).")
 TwigFor = _node_class("TwigFor", nodes.Stmt,
                       ("saves", "scoped", "target", "iter", "pairs", "test", "body", "else_", "loop_store"),
                       "Twig's for loop, compiled inline in the enclosing scope (sets inside it are kept).")
@@ -229,7 +231,7 @@ class Parser:
         body = self.subparse(("endset",))
         self.next()
         self.end_block()
-        return [nodes.AssignBlock(self.store(names[0], token.line), None, body, lineno=token.line)]
+        return [TwigCapture(self.store(names[0], token.line), body, lineno=token.line)]
 
     def tag_do(self, token: Token) -> list[nodes.Node]:
         expr = self.parse_expression()
@@ -243,7 +245,7 @@ class Parser:
         body = self.subparse((end,))
         self.next()
         self.end_block()
-        assign = nodes.AssignBlock(self.store(hidden, token.line), None, body, lineno=token.line)
+        assign = TwigCapture(self.store(hidden, token.line), body, lineno=token.line)
         return [assign], nodes.Name(hidden, "load", lineno=token.line)
 
     def tag_filter(self, token: Token) -> list[nodes.Node]:

@@ -48,6 +48,12 @@ _BLOCKED_NAMES = frozenset({
 truthy = php.php_truthy
 
 
+class Markup(str):
+    """What a block ``set`` gives: text that Twig keeps as a Markup object (no arithmetic on it)."""
+
+    __slots__ = ()
+
+
 def tostring(value: Any) -> str:
     return to_php_string(value)
 
@@ -225,6 +231,9 @@ def endswith(a: Any, b: Any) -> bool:
 # --- arithmetic --------------------------------------------------------------------------------------------
 
 def _operand(value: Any, op: str, other: Any, left: bool) -> int | float:
+    if isinstance(value, Markup):
+        lhs, rhs = (value, other) if left else (other, value)
+        raise TemplateError(f"Unsupported operand types: {_type(lhs)} {op} {_type(rhs)}")
     if is_array(value) or (isinstance(value, str) and not is_numeric(value)
                            and not php._LEADING_NUMERIC_RE.match(value)):
         lhs, rhs = (value, other) if left else (other, value)
@@ -241,6 +250,8 @@ def _type(value: Any) -> str:
         return "int"
     if isinstance(value, float):
         return "float"
+    if isinstance(value, Markup):
+        return "Twig\\Markup"
     if isinstance(value, str):
         return "string"
     if is_array(value):
