@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import keyring.backends.chainer
 import keyring.backends.fail
@@ -57,7 +58,8 @@ def test_fail_backend_refuses_to_store_but_lists(fail_keyring, config_dir) -> No
     with pytest.raises(KeyringUnavailableError) as info:
         store.add("AWS", "aws", fields={"access_key_id": "AKIA1"}, secrets={"secret_access_key": secret})
     assert "Secret Service" in info.value.hint or "Keychain" in info.value.hint or "Credential" in info.value.hint
-    assert "DBUS_SESSION_BUS_ADDRESS" in info.value.hint  # Linux: the fix names the session bus
+    if sys.platform.startswith("linux"):
+        assert "DBUS_SESSION_BUS_ADDRESS" in info.value.hint  # the fix names the session bus
     assert store.list() == []
     assert scan(config_dir, [secret]) == [] if config_dir.exists() else True
     assert not (config_dir / "accounts.json").exists()
