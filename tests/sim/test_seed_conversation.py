@@ -179,3 +179,16 @@ def test_shipped_conversation_tests_pass(path):
     from designer.sim.testing import run_file
     result = run_file(path)
     assert result.passed, [(c.name, c.error or c.failures) for c in result.cases if not c.passed]
+
+
+def test_cli_record_then_replay_without_service_or_account(tmp_path):
+    cassette = tmp_path / "cli.cassette.json"
+    says = ["--say", "Hostname", "--say", "cerb.ai", "--say", "Bye"]
+    rec = _cli("simulate", str(SEED), "--behavior", "DNS conversational behavior", "--local-lambda", str(FUNCTIONS),
+               "--http", "record", "--cassette", str(cassette), *says)
+    assert rec.returncode == 0, rec.stderr
+    rep = _cli("simulate", str(SEED), "--behavior", "DNS conversational behavior", "--set", "aws_account_id=recorded",
+               "--http", "replay", "--cassette", str(cassette), *says)
+    assert rep.returncode == 0, rep.stderr
+    assert "bot: * 104.18.50.1" in rep.stdout
+    assert rep.stdout == rec.stdout

@@ -100,7 +100,11 @@ def lambda_profile(ctx: ActionContext, a: dict[str, Any]) -> None:
     started = time.monotonic()
     try:
         account = str(params.get("account_id") or params.get("auth_connected_account_id") or "")
-        _, creds, _ = account_credentials(ctx, account)
+        if ctx.it.options.http_mode == "replay" and ctx.it.sim.cassette is not None:
+            from designer.aws.credentials import AwsCredentials
+            creds = AwsCredentials(access_key_id="REPLAY", secret_access_key="REPLAY", label="cassette replay")
+        else:
+            _, creds, _ = account_credentials(ctx, account)
         if creds is None:
             raise ValueError(f"no AWS connected account {account!r} (set account_id)")
         outcome, error, result = _call(ctx, params, creds, function)
