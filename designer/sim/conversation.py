@@ -145,7 +145,8 @@ class Conversation:
         self._cancel = threading.Event()
         chat = behavior.event_key in walker.CHAT_EVENTS and not dry
         self._frame = self.it.new_frame(behavior, variables, live=chat, interactive=chat, extra=event_extra)
-        self._frame.values.setdefault("message", "") if chat else None
+        if chat:
+            self._frame.values.setdefault("message", "")
         self._gen: Any = None
         self._callers: list[tuple[Frame, Any]] = []  # (frame, its suspended generator) for return=1 switches
         self._paused_node: int | None = None
@@ -278,7 +279,6 @@ class Conversation:
                 continue
             if (n.id in self.breakpoints and self._paused_node != n.id) or (step and not first_step):
                 self._paused_node = n.id
-                self._pending_node = True
                 owner = n.behavior()
                 it.trace("breakpoint" if not step else "pause", n.id, fr, f"paused before {n.type} {n.title!r}",
                          uid=owner.uid if owner is not None else fr.uid)
@@ -453,7 +453,6 @@ class Simulator:
                             {**extra, "interaction_bot_name": item.bot_name,
                              "interaction_behavior_id": self.behavior_id(target)})
         conv.it.trace_events[:0] = it.trace_events
-        conv.it.outputs[:0] = []
         return conv
 
 

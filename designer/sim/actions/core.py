@@ -138,7 +138,6 @@ def run_behavior(ctx: ActionContext, a: dict[str, Any]) -> Any:
     if not (ctx.live or str(a.get("run_in_simulator", "0")) == "1"):
         ctx.trace(f">>> Running behavior: {target.title} (not run: run_in_simulator is off)", described)
         return None
-    stack = [ctx.fr]
     if any(f.behavior is target for f in getattr(ctx.it, "call_stack", [])) or target is ctx.fr.behavior:
         ctx.trace(f"_run_behavior: {target.title!r} is already running (no recursion)", described)
         return None
@@ -146,10 +145,10 @@ def run_behavior(ctx: ActionContext, a: dict[str, Any]) -> Any:
         raise walker.GuardTripped(f"call depth: more than {ctx.it.options.max_depth} nested behaviors")
     ctx.trace(f">>> Running behavior: {target.title}", described, kind="call")
     sub = ctx.it.new_frame(target, inputs, live=True, interactive=False, depth=ctx.fr.depth + 1)
-    return _run_sub(ctx, sub, var, stack)
+    return _run_sub(ctx, sub, var)
 
 
-def _run_sub(ctx: ActionContext, sub: Any, var: str, stack: list[Any]) -> Any:
+def _run_sub(ctx: ActionContext, sub: Any, var: str) -> Any:
     from designer.sim import walker
     calls = ctx.it.__dict__.setdefault("call_stack", [])
     calls.append(ctx.fr)
