@@ -318,3 +318,10 @@ def test_prompt_wait_resumes_at_once_with_an_empty_message():
     turn = conv.run()
     assert turn.state == "suspended" and turn.prompt["kind"] == "wait"
     assert conv.say("").messages == ["later"]
+
+
+def test_switch_behavior_only_to_chat_behaviors():
+    conv, turn = run([act("go", {"action": "switch_behavior", "behavior_id": "{{{uid.behavior_2}}}"}),
+                      act("next", say("still here"))], extra=[MACRO])
+    assert turn.messages == ["still here"]
+    assert any("not a chat behavior" in e.message for e in conv.trace)

@@ -167,6 +167,11 @@ def switch_behavior(ctx: ActionContext, a: dict[str, Any]) -> None:
     if target is None:
         ctx.trace("switch_behavior: no such behavior (nothing happens)", {"behavior_id": a.get("behavior_id")})
         return
+    from designer.sim.walker import CHAT_EVENTS
+    if target.event_key not in CHAT_EVENTS:
+        ctx.trace(f"switch_behavior: {target.title!r} is not a chat behavior (nothing happens)",
+                  {"behavior_uid": target.uid, "event": target.event_key})
+        return
     inputs, dropped = _inputs(ctx, a, target)
     interactive = ctx.fr.interactive
     ret = interactive and str(a.get("return", "0")) == "1"
