@@ -252,6 +252,39 @@ def composite_templates(count: int = 1500, seed: int = 2024) -> list[str]:
     return out
 
 
+STRUCT_SEQS = ["list", "words", "map", "[]", "mx", "nested", "1..3", "{x: 1, y: [2]}", "acc", "missing"]
+STRUCT_EXPRS = ["k", "v", "acc", "loop.index", "loop.first", "loop.parent.loop.index", "loop.length", "acc|length",
+                "v|json_encode", "n", "q", "loop.revindex"]
+
+
+def structural_templates(count: int = 800, seed: int = 31) -> list[str]:
+    """Random nestings of for/else, if/else, set, block set and prints: Twig's scoping rules under stress."""
+    rng = random.Random(seed)
+
+    def block(depth: int = 0) -> str:
+        parts = []
+        for _ in range(rng.randint(1, 3)):
+            roll = rng.random()
+            if depth < 3 and roll < 0.3:
+                target = rng.choice(["v", "k, v"])
+                parts.append("{% for " + target + " in " + rng.choice(STRUCT_SEQS) + " %}" + block(depth + 1)
+                             + ("{% else %}E" if rng.random() < 0.3 else "") + "{% endfor %}")
+            elif depth < 3 and roll < 0.45:
+                parts.append("{% if " + rng.choice(STRUCT_EXPRS) + " %}" + block(depth + 1) + "{% else %}"
+                             + block(depth + 1) + "{% endif %}")
+            elif roll < 0.65:
+                value = rng.choice(["acc|merge([" + rng.choice(STRUCT_EXPRS) + "])", rng.choice(STRUCT_EXPRS),
+                                    "(q ?? 0) ~ 1", "[]"])
+                parts.append("{% set " + rng.choice(["acc", "q", "v", "k"]) + " = " + value + " %}")
+            elif roll < 0.7 and depth < 3:
+                parts.append("{% set q %}" + block(depth + 1) + "{% endset %}")
+            else:
+                parts.append("{{ " + rng.choice(STRUCT_EXPRS) + " }};")
+        return "".join(parts)
+
+    return ["{% set acc = [] %}" + block() + "|{{ acc|json_encode }}|{{ q }}|{{ v }}|{{ k }}" for _ in range(count)]
+
+
 def _context() -> dict[str, Any]:
     return dict(load_oracle()[0]["context"])
 
@@ -261,11 +294,13 @@ def _cases() -> list[tuple[str, str]]:
     generated = list(dict.fromkeys(generated_templates() + generated_templates(seed=7)))
     cases += [(f"gen-{i}", t) for i, t in enumerate(generated)]
     cases += [(f"mix-{i}", t) for i, t in enumerate(dict.fromkeys(composite_templates()))]
+    cases += [(f"struct-{i}", t) for i, t in enumerate(dict.fromkeys(structural_templates()))]
     cases = [(cid, t) for cid, t in cases if not any(v in t for v in VOLATILE)]
     return cases + [(f"date-{i}", t) for i, t in enumerate(date_templates())]
 
 
 CASES = _cases()
+_ENGINE = TemplateEngine(now=lambda: ORACLE_NOW, seed=1)
 
 
 def _excluded(template: str) -> str | None:
@@ -298,7 +333,7 @@ def test_same_as_php_twig(php_results: dict[str, dict[str, Any]], case_id: str, 
     reason = _excluded(template) or KNOWN_DIFFERENCES.get(case_id)
     if reason:
         pytest.skip(reason)
-    engine = TemplateEngine(now=lambda: ORACLE_NOW, seed=1)
+    engine = _ENGINE
     expected = php_results[case_id]
     try:
         ours: str | None = engine.render(template, _context())
