@@ -321,6 +321,7 @@ class BehaviorCanvas(QGraphicsView, EditingMixin):
                     return
                 self._press["dragging"] = True
                 self.viewport().setCursor(Qt.CursorShape.DragMoveCursor)
+            self._autoscroll(pos)
             self._update_drop(pos)
             event.accept()
             return
@@ -451,6 +452,23 @@ class BehaviorCanvas(QGraphicsView, EditingMixin):
         indicator.show_at(rect, line=line, ok=ok)
         self._drop = (parent, before, ok)
 
+    def _autoscroll(self, pos: QPoint) -> None:
+        """Near the viewport's edge while dragging, scroll towards it."""
+        rect, edge, step = self.viewport().rect(), 24, 20
+        for bar, p, size in ((self.horizontalScrollBar(), pos.x(), rect.width()),
+                             (self.verticalScrollBar(), pos.y(), rect.height())):
+            if p < edge:
+                bar.setValue(bar.value() - step)
+            elif p > size - edge:
+                bar.setValue(bar.value() + step)
+
+    def cancel_drag(self) -> None:
+        if self._press is not None:
+            self._press = None
+            self._drop = None
+            self._scene.drop_indicator.setVisible(False)
+            self.viewport().unsetCursor()
+
     def _finish_drop(self, moving: list[Node], *, copy: bool = False) -> None:
         self._scene.drop_indicator.setVisible(False)
         drop, self._drop = self._drop, None
@@ -498,6 +516,9 @@ class BehaviorCanvas(QGraphicsView, EditingMixin):
             event.accept()
             return
         key = event.key()
+        if key == Qt.Key.Key_Escape and self._press is not None:
+            self.cancel_drag()
+            return
         sel = self.selected_nodes()
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and sel:
             emit(self.nodeActivated, sel[0])

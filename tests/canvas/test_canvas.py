@@ -477,3 +477,34 @@ def test_ctrl_drag_copies(make_canvas):
     assert canvas.selected_nodes() == [copy]
     stack.undo()
     assert dump(package) == original
+
+
+def test_multi_delete_is_one_step_and_undo_reselects(make_canvas):
+    canvas, package, stack = make_canvas()
+    original = dump(package)
+    behavior = package.bots[0].behaviors[0]
+    a, c = behavior.children[1], behavior.children[3]
+    click(canvas, a)
+    click(canvas, c, Qt.KeyboardModifier.ControlModifier)
+    key(canvas, Qt.Key.Key_Delete)
+    assert a not in behavior.children and c not in behavior.children and stack.count() == 1
+    stack.undo()
+    assert dump(package) == original
+    assert canvas.selected_nodes() == [a, c]
+    stack.redo()
+    assert a not in behavior.children
+
+
+def test_escape_cancels_a_drag(make_canvas):
+    canvas, package, stack = make_canvas()
+    behavior = package.bots[0].behaviors[0]
+    a, c = behavior.children[0], behavior.children[2]
+    vp = canvas.viewport()
+    start, end = view_pos(canvas, a), view_pos(canvas, c, "right")
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    for i in range(1, 6):
+        QTest.mouseMove(vp, start + (end - start) * (i / 5))
+    assert canvas.scene().drop_indicator.isVisible()
+    key(canvas, Qt.Key.Key_Escape)
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+    assert stack.count() == 0 and not canvas.scene().drop_indicator.isVisible()
