@@ -29,23 +29,24 @@ def mentions_package_tags(value: Any) -> bool:
     return False
 
 
+def _matches(value: Any, pattern: re.Pattern[str]) -> Iterator[str]:
+    """Group 1 of every match of `pattern` in the strings (keys included) of a JSON value."""
+    if isinstance(value, str):
+        if "{{{" in value:
+            yield from pattern.findall(value)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _matches(k, pattern)
+            yield from _matches(v, pattern)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _matches(v, pattern)
+
+
 def iter_uid_links(value: Any) -> Iterator[str]:
     """Every uid that `value` (any JSON) links to, in document order."""
     if mentions_package_tags(value):
-        yield from _uid_links(value)
-
-
-def _uid_links(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        if "{{{" in value:
-            yield from UID_LINK.findall(value)
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield from _uid_links(k)
-            yield from _uid_links(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _uid_links(v)
+        yield from _matches(value, UID_LINK)
 
 
 def link_target(value: Any) -> str | None:
@@ -60,22 +61,7 @@ def link_target(value: Any) -> str | None:
 def iter_placeholder_names(value: Any) -> Iterator[str]:
     """Names used as `{{{name…}}}` package placeholders (uid links excluded)."""
     if mentions_package_tags(value):
-        yield from _placeholder_names(value)
-
-
-def _placeholder_names(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        if "{{{" in value:
-            for name in PLACEHOLDER.findall(value):
-                if name != "uid":
-                    yield name
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield from _placeholder_names(k)
-            yield from _placeholder_names(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _placeholder_names(v)
+        yield from (name for name in _matches(value, PLACEHOLDER) if name != "uid")
 
 
 def rename_uid_links(value: Any, old: str, new: str) -> Any:
