@@ -351,6 +351,7 @@ class BehaviorCanvas(QGraphicsView, EditingMixin):
             return
         super().mouseReleaseEvent(event)
         self.setDragMode(QGraphicsView.DragMode.NoDrag)
+        event.accept()
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         item = self._item_at(event.position().toPoint())

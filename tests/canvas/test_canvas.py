@@ -508,3 +508,45 @@ def test_escape_cancels_a_drag(make_canvas):
     key(canvas, Qt.Key.Key_Escape)
     QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
     assert stack.count() == 0 and not canvas.scene().drop_indicator.isVisible()
+
+
+def _count_near(image, colour: QColor, tolerance: int = 40) -> int:
+    found = 0
+    for y in range(0, image.height(), 2):
+        for x in range(0, image.width(), 2):
+            c = QColor(image.pixel(x, y))
+            if abs(c.red() - colour.red()) + abs(c.green() - colour.green()) + abs(c.blue() - colour.blue()) < tolerance:
+                found += 1
+    return found
+
+
+def test_highlight_is_visible_in_pixels(make_canvas):
+    from designer.canvas.style import HIGHLIGHT
+
+    canvas, package, _ = make_canvas()
+    canvas.resize(500, 400)
+    behavior = package.bots[0].behaviors[0]
+    node = behavior.children[0]
+    canvas.ensure_visible(node)
+    assert _count_near(canvas.grab().toImage(), HIGHLIGHT) == 0
+    canvas.highlight_path([node.id])
+    assert _count_near(canvas.grab().toImage(), HIGHLIGHT) > 10
+
+
+def test_switching_documents(make_canvas):
+    canvas, package, stack = make_canvas()
+    other = load_package(fixture_path("slack-bot.json"))
+    from PySide6.QtGui import QUndoStack
+
+    other_stack = QUndoStack()
+    canvas.set_document(other, other_stack)
+    assert canvas.behavior() is None and not canvas.scene().items_by_id
+    behavior = next(other.all_behaviors())
+    canvas.show_behavior(behavior)
+    assert len(canvas.scene().items_by_id) == behavior.node_count()
+    # the old package's events no longer reach the canvas
+    stack.push(InsertNode(package, package.bots[0].behaviors[0], 0, Node("action", "x")))
+    canvas.flush()
+    assert len(canvas.scene().items_by_id) == behavior.node_count()
+    canvas.set_document(None, None)
+    other_stack.clear()
