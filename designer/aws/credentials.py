@@ -5,7 +5,12 @@ Connected accounts (designer.credentials) produce these at call time; nothing he
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
+
+# Called with every AwsCredentials made: the credentials layer registers its secrets for log masking here.
+CREATED_HOOKS: list[Callable[[Any], None]] = []
 
 
 @dataclass(frozen=True)
@@ -19,6 +24,10 @@ class AwsCredentials:
     endpoint_url: str = ""  # an override: the local Lambda service, LocalStack, …
     profile: str = ""  # use this profile instead of keys
     label: str = ""  # the account's name, for error messages
+
+    def __post_init__(self) -> None:
+        for hook in CREATED_HOOKS:
+            hook(self)
 
     def cache_key(self) -> tuple[str, ...]:
         """Identifies a client: same account, keys, region and endpoint → same boto3 client.

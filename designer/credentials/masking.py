@@ -185,21 +185,10 @@ def install_secret_masking() -> None:
 def _hook_aws_credentials() -> None:
     """Register the secrets of every `AwsCredentials` when it is made (wherever it comes from: an account,
     the environment, a `lambda serve` ready line), so they are masked like the accounts' own."""
-    try:
-        from designer.aws.credentials import AwsCredentials
-    except ImportError:  # pragma: no cover - the aws layer is always there
-        return
-    original = AwsCredentials.__init__
-    if getattr(original, _FLAG, False):
-        return
+    from designer.aws.credentials import CREATED_HOOKS
 
-    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        original(self, *args, **kwargs)
-        register_aws_credentials(self)
-
-    setattr(__init__, _FLAG, True)
-    __init__.__wrapped__ = original  # type: ignore[attr-defined]
-    AwsCredentials.__init__ = __init__  # type: ignore[method-assign]
+    if register_aws_credentials not in CREATED_HOOKS:
+        CREATED_HOOKS.append(register_aws_credentials)
 
 
 def is_installed() -> bool:
