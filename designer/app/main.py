@@ -53,6 +53,15 @@ def run(file: str | None = None, local_lambda: str | None = None, *, qt_args: Se
         return int(app.exec())
     finally:
         hook.uninstall()
+        release_clipboard(app)
+
+
+def release_clipboard(app: Any) -> None:
+    """Drop clipboard data this process owns while Python still runs: Qt deletes it in a C++ exit handler,
+    where a PySide6 wrapper of the QMimeData would crash the interpreter's exit."""
+    clipboard = app.clipboard()
+    if clipboard is not None and clipboard.ownsClipboard():
+        clipboard.clear()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -75,6 +75,14 @@ def _isolated_recovery(qapp: Any) -> Any:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def _release_clipboard(qapp: Any) -> Any:
+    """Qt deletes clipboard QMimeData in a C++ exit handler, after Python is gone: a PySide wrapper there
+    segfaults the interpreter's exit. Clearing the clipboard while Python runs avoids it."""
+    yield
+    qapp.clipboard().clear()
+
+
 @pytest.fixture
 def dialogs() -> FakeDialogs:
     return FakeDialogs()
