@@ -17,7 +17,9 @@ from designer.canvas.style import (
     TITLE_H,
     TOGGLE,
     body_path,
+    elided,
     style,
+    text_width,
 )
 from designer.canvas.summary import node_summary
 from designer.model import Behavior, Node
@@ -51,19 +53,18 @@ class NodeItem(QGraphicsItem):
     # -- geometry -------------------------------------------------------------------------------------
     def refresh(self) -> None:
         """Recompute texts and size from the node (after a FieldChanged)."""
-        s = style()
         self.title = self.node.title or "(untitled)"
         self.summary = node_summary(self.node)
-        want = max(s.title_metrics.horizontalAdvance(self.title) + 2 * PAD + 24,
-                   s.summary_metrics.horizontalAdvance(self.summary) + 2 * PAD if self.summary else 0)
+        want = max(text_width(self.title) + 2 * PAD + 24,
+                   text_width(self.summary, True) + 2 * PAD if self.summary else 0)
         w = min(MAX_W, max(MIN_W, want))
         h = TITLE_H + (SUMMARY_H if self.summary else 0) + 6
         self.prepareGeometryChange()
         self.body = QRectF(0, 0, w, h)
         self.bw, self.bh = w, h  # plain floats: the scene's edge and bounds math avoids Qt calls
         self._path = body_path(self.node.type, self.body)
-        self._elided_title = s.title_metrics.elidedText(self.title, Qt.TextElideMode.ElideRight, w - 2 * PAD - 20)
-        self._elided_summary = s.summary_metrics.elidedText(self.summary, Qt.TextElideMode.ElideRight, w - 2 * PAD)
+        self._elided_title = elided(self.title, w - 2 * PAD - 20)
+        self._elided_summary = elided(self.summary, w - 2 * PAD, True)
         self._update_bounds()
         self.update()
 

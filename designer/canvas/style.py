@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QPen, QPolygonF
@@ -75,6 +75,19 @@ def style() -> Style:
                 pen.setStyle(Qt.PenStyle.DashLine)
             s.lines[kind, disabled] = pen
     return s
+
+
+@lru_cache(maxsize=20_000)
+def text_width(text: str, summary: bool = False) -> float:
+    """Measured width of a title (or summary) string; cached: trees repeat their texts a lot."""
+    s = style()
+    return (s.summary_metrics if summary else s.title_metrics).horizontalAdvance(text)
+
+
+@lru_cache(maxsize=20_000)
+def elided(text: str, width: float, summary: bool = False) -> str:
+    s = style()
+    return (s.summary_metrics if summary else s.title_metrics).elidedText(text, Qt.TextElideMode.ElideRight, width)
 
 
 def body_path(kind: str, rect: QRectF) -> QPainterPath:
