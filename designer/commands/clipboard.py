@@ -36,9 +36,10 @@ def _has_ancestor_in(node: Node, ids: set[int]) -> bool:
 
 
 def _unwrap(data: Any) -> Any:
-    # tolerate the wrappers other tools use around a node list
+    # Cerb's own sub-tree export is {"behavior_fragment": {..., "nodes": [...]}}; a whole behavior export
+    # {"behavior": {...}} pastes its root nodes
     if isinstance(data, dict) and "type" not in data:
-        for key in ("nodes", "behavior_fragment", "decision_nodes"):
+        for key in ("behavior_fragment", "behavior", "nodes"):
             if key in data:
                 return _unwrap(data[key])
     return data

@@ -202,3 +202,12 @@ def test_clipboard_refuses_wrong_parent_kind():
     with pytest.raises(ClipboardError, match="switch holds only outcomes"):
         nodes_from_clipboard_json(text, "switch")
     assert nodes_from_clipboard_json(text, "outcome")[0].title == "a"
+
+
+def test_clipboard_accepts_cerb_fragment_export():
+    fragment = {"behavior_fragment": {"uid": "behavior_1", "title": "B", "nodes": [
+        {"type": "switch", "title": "s", "status": "live", "nodes": [{"type": "outcome", "title": "o"}]}]}}
+    nodes = nodes_from_clipboard_json(json.dumps(fragment), "root")
+    assert [n.type for n in nodes] == ["switch"] and nodes[0].children[0].type == "outcome"
+    single = nodes_from_clipboard_json(json.dumps({"type": "action", "title": "a"}), "loop")
+    assert single[0].title == "a" and single[0].parent is None
