@@ -239,6 +239,7 @@ class MainWindow(QMainWindow):
         self._action(m, "D&uplicate", lambda: self._canvas_or("duplicate", self.duplicate_nodes), "Ctrl+D",
                      "action_duplicate")
         self._action(m, "&Delete", lambda: self._canvas_or("delete", self.delete_nodes), key.Delete, "action_delete")
+        self._add_canvas_actions(m)
         add = m.addMenu("&Add node")
         for kind, label in (("action", "&Action"), ("switch", "&Decision"), ("outcome", "&Outcome"),
                             ("loop", "&Loop"), ("subroutine", "&Subroutine")):
@@ -269,6 +270,21 @@ class MainWindow(QMainWindow):
         self.minimap_action.setObjectName("action_minimap")
         m.addAction(self.minimap_action)
         self.panels_menu = m.addMenu("&Panels")
+
+    def _add_canvas_actions(self, menu: QMenu) -> None:
+        """The canvas's own node commands (rename, status, move, breakpoints), when it has them."""
+        try:
+            actions = self.canvas.actions()
+        except TypeError:
+            return
+        if not isinstance(actions, dict):
+            return
+        for name in ("add_child", "add_sibling", "rename", "toggle_status", "move_up", "move_down",
+                     "toggle_breakpoint"):
+            action = actions.get(name)
+            if isinstance(action, QAction):
+                action.setObjectName(f"canvas_{name}")
+                menu.addAction(action)
 
     def _canvas_call(self, name: str, *args: Any) -> None:
         fn = getattr(self.canvas, name, None)

@@ -41,11 +41,12 @@ def test_every_fixture_opens_and_each_behavior_shows(make_window, path):
     assert window.dialogs.calls == []
 
 
-def test_edit_title_in_properties_then_undo_restores_the_model(make_window, package_copy, qtbot):
-    path, original = package_copy("aws-lambda-bot.json")
+@pytest.mark.parametrize("name", [p.name for p in FIXTURE_PACKAGES])
+def test_edit_title_in_properties_then_undo_restores_the_model(make_window, package_copy, qtbot, name):
+    path, original = package_copy(name)
     window = make_window()
     window.open_file(path, prompt=False)
-    node = next(window.package.all_behaviors()).children[0]
+    node = next(n for b in window.package.all_behaviors() for n in b.walk())
     window.reveal(node)
     assert window.properties.target is node
     editor = _title_editor(window)
@@ -149,11 +150,13 @@ def test_copy_paste_nodes(make_window, package_copy):
     assert behavior.node_count() > before
 
 
-def test_save_writes_a_file_that_reimports_equal(make_window, package_copy, qtbot):
-    path, _ = package_copy("twitter-bot.json")
+@pytest.mark.parametrize("name", [p.name for p in FIXTURE_PACKAGES])
+def test_save_writes_a_file_that_reimports_equal(make_window, package_copy, qtbot, name):
+    path, _ = package_copy(name)
     window = make_window()
     window.open_file(path, prompt=False)
-    node = next(window.package.all_behaviors()).children[0]
+    assert str(path.resolve()) in window.settings.recent_files()
+    node = next(n for b in window.package.all_behaviors() for n in b.walk())
     window.reveal(node)
     qtbot.keyClicks(_title_editor(window).edit, "!")
     assert window.isWindowModified()
