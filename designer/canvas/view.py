@@ -86,10 +86,14 @@ class BehaviorCanvas(QGraphicsView, EditingMixin):
             return
         self._behavior = behavior
         self._scene.set_behavior(behavior)
-        self.zoom_fit() if behavior is not None and len(self._scene.items_by_id) > 40 else self.zoom_reset()
+        self.zoom_reset()
         if behavior is not None and self._scene.items_by_id:
-            first = behavior.children[0]
-            self.centerOn(self._scene.items_by_id[first.id])
+            self.zoom_fit()
+            if self.zoom() < 0.6:  # too small to read: 100 % at the top of the tree instead
+                self.zoom_reset()
+                first = self._scene.items_by_id[behavior.children[0].id].body_scene_rect()
+                view = self.mapToScene(self.viewport().rect()).boundingRect()
+                self.centerOn(first.center().x(), first.top() - 30 + view.height() / 2)
         self._update_actions()
         self._on_scene_selection()
         if notify:
