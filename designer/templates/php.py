@@ -169,7 +169,9 @@ def array_items(value: Any) -> list[tuple[Any, Any]]:
     if isinstance(value, tuple):
         return list(enumerate(value))
     if isinstance(value, Mapping):
-        return list(value.items())
+        # Keys as PHP sees them: a JSON key "2" is the integer 2 in a PHP array.
+        return [(k if isinstance(k, int) or not (isinstance(k, str) and _INT_KEY_RE.match(k)) else normalize_key(k), v)
+                for k, v in value.items()]
     return []
 
 
