@@ -550,3 +550,17 @@ def test_switching_documents(make_canvas):
     assert len(canvas.scene().items_by_id) == behavior.node_count()
     canvas.set_document(None, None)
     other_stack.clear()
+
+
+def test_typing_in_the_rename_editor_does_not_trigger_canvas_keys(make_canvas):
+    canvas, package, stack = make_canvas()
+    node = package.bots[0].behaviors[0].children[0]
+    status = node.status
+    click(canvas, node)
+    key(canvas, Qt.Key.Key_F2)
+    editor = canvas._rename_editor
+    editor.clear()
+    QTest.keyClicks(editor, "a b")
+    QTest.keyClick(editor, Qt.Key.Key_Delete)
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    assert node.title == "a b" and node.status == status and node.parent is not None and stack.count() == 1
