@@ -20,6 +20,13 @@ def dump(package) -> str:
     return json.dumps(package.to_json())
 
 
+@pytest.fixture(autouse=True)
+def _release_clipboard(qapp):
+    """Qt deletes clipboard QMimeData in a C++ exit handler, after Python is gone (segfault): clear it."""
+    yield
+    qapp.clipboard().clear()
+
+
 @pytest.fixture
 def make_canvas(qtbot):
     """make_canvas(package_or_name, behavior_index=0) → (canvas, package, stack), shown 1000×800."""
