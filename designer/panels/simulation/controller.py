@@ -50,14 +50,22 @@ class SimulationController(QObject):
         self._unsubscribe: Callable[[], None] | None = None
         self._last_start: tuple[Any, ...] | None = None
         if hasattr(window, "documentChanged"):
-            window.documentChanged.connect(lambda *_: self.end())
-            window.documentChanged.connect(lambda *_: self.packageChanged.emit())
+            window.documentChanged.connect(self._document_changed)
         stack = getattr(window, "undo_stack", None)
         if stack is not None:
-            stack.indexChanged.connect(lambda *_: self.packageChanged.emit())
+            stack.indexChanged.connect(self._stack_changed)
         canvas = getattr(window, "canvas", None)
         if canvas is not None and hasattr(canvas, "breakpointToggled"):
             canvas.breakpointToggled.connect(self._canvas_breakpoint)
+
+    def _document_changed(self, *_args: Any) -> None:
+        self.end()
+        self.packageChanged.emit()
+
+    def _stack_changed(self, *_args: Any) -> None:
+        import shiboken6
+        if shiboken6.isValid(self):
+            self.packageChanged.emit()
 
     # -- state ------------------------------------------------------------------------------------------
     @property

@@ -65,6 +65,7 @@ class DebugPanel(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.tabs, 1)
         self._changed: set[str] = set()
+        self._snapshot: dict[str, str] = {}
         self._calls: list[dict[str, Any]] = []
 
         c = controller
@@ -80,14 +81,13 @@ class DebugPanel(QWidget):
         self.call_view.clear()
         self.log_view.clear()
         self._changed = set()
+        self._snapshot = {}
         self._calls = []
 
     def _events(self, events: list[Any]) -> None:
         for e in events:
             if e.kind == "placeholders":
                 self._changed |= changed_keys(e)
-            elif e.kind == "enter":
-                self._changed = set()  # the changes of the step that runs now
             if self.trace_list.count() >= MAX_TRACE_ROWS:
                 continue
             item = QListWidgetItem(trace_line(e))
@@ -97,7 +97,7 @@ class DebugPanel(QWidget):
             elif e.kind in ("breakpoint", "pause"):
                 item.setBackground(QBrush(QColor("#ffd5d5")))
             self.trace_list.addItem(item)
-            if e.kind == "call":
+            if e.kind == "call" and isinstance(e.data, dict) and e.data.get("kind") in ("http", "lambda"):
                 self._add_call(e.data)
         self.trace_list.scrollToBottom()
 
@@ -105,10 +105,14 @@ class DebugPanel(QWidget):
         conv = self.controller.conv
         if conv is None:
             return
-        self.show_dictionary(conv.dictionary, self._changed)
+        values = conv.dictionary
+        snapshot = {str(k): short(v, 2000) for k, v in values.items()}
+        changed = self._changed | {k for k, v in snapshot.items() if self._snapshot.get(k) != v}
+        self.show_dictionary(values, changed & set(snapshot))
+        self._snapshot, self._changed = snapshot, set()  # highlight what changed in this turn / step
         known = {id(c) for c in self._calls}
         for call in conv.calls:
-            if id(call) not in known and not any(c == call for c in self._calls):
+            if id(call) not in known:
                 self._add_call(call)
         self.log_view.setPlainText("\n".join(conv.cerb_log[-2000:]))
         self.summary.setText(f"{len(conv.trace)} trace entries, {len(self._calls)} call(s), state {conv.state}")

@@ -7,6 +7,7 @@ import json
 import logging
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -183,6 +184,8 @@ class SimulationPanel(QWidget):
 
     # -- choosing -----------------------------------------------------------------------------------------
     def refresh_behaviors(self) -> None:
+        if not shiboken6.isValid(self) or not shiboken6.isValid(self.behavior_combo):
+            return  # the window is being torn down (the undo stack outlives it)
         pkg = self.controller.window.package
         current = self.behavior_combo.currentData()
         self.behavior_combo.blockSignals(True)
