@@ -285,8 +285,13 @@ def structural_templates(count: int = 800, seed: int = 31) -> list[str]:
     return ["{% set acc = [] %}" + block() + "|{{ acc|json_encode }}|{{ q }}|{{ v }}|{{ k }}" for _ in range(count)]
 
 
-def _context() -> dict[str, Any]:
-    return dict(load_oracle()[0]["context"])
+def _context(case_id: str = "") -> dict[str, Any]:
+    context = dict(load_oracle()[0]["context"])
+    if case_id.startswith("alt-"):
+        # Same names, other PHP types: numeric strings, numeric-string keys, nested lists, an empty array.
+        context.update({"n": "3", "f": "1.50", "zero": "0", "s": "", "list": {"a": 3, "2": "1"},
+                        "words": [[1], [2, 3]], "map": [], "t": "true", "fl": "0.0", "nested": {"x": [1]}})
+    return context
 
 
 def _cases() -> list[tuple[str, str]]:
@@ -295,6 +300,8 @@ def _cases() -> list[tuple[str, str]]:
     cases += [(f"gen-{i}", t) for i, t in enumerate(generated)]
     cases += [(f"mix-{i}", t) for i, t in enumerate(dict.fromkeys(composite_templates()))]
     cases += [(f"struct-{i}", t) for i, t in enumerate(dict.fromkeys(structural_templates()))]
+    cases += [(f"alt-{i}", t) for i, t in enumerate(dict.fromkeys(composite_templates(600, seed=5)
+                                                                  + structural_templates(300, seed=6)))]
     cases = [(cid, t) for cid, t in cases if not any(v in t for v in VOLATILE)]
     return cases + [(f"date-{i}", t) for i, t in enumerate(date_templates())]
 
@@ -312,8 +319,7 @@ def _excluded(template: str) -> str | None:
 
 @pytest.fixture(scope="module")
 def php_results() -> dict[str, dict[str, Any]]:
-    context = _context()
-    lines = "".join(json.dumps({"template": t, "context": context}) + "\n" for _, t in CASES)
+    lines = "".join(json.dumps({"template": t, "context": _context(cid)}) + "\n" for cid, t in CASES)
     proc = subprocess.run(["php", str(HARNESS)], input=lines.encode(), capture_output=True, timeout=300,
                           check=False)
     outputs = proc.stdout.decode("utf-8", "replace").split("\n")
@@ -336,7 +342,7 @@ def test_same_as_php_twig(php_results: dict[str, dict[str, Any]], case_id: str, 
     engine = _ENGINE
     expected = php_results[case_id]
     try:
-        ours: str | None = engine.render(template, _context())
+        ours: str | None = engine.render(template, _context(case_id))
         error = None
     except SecurityError as exc:
         if "error" not in expected:
