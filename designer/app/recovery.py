@@ -8,6 +8,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from designer.io import atomic_write_text, dumps_json
@@ -16,7 +17,7 @@ from designer.model import Package
 log = logging.getLogger(__name__)
 
 FORMAT = "bot-designer-recovery"
-_live_sessions: set[str] = set()  # sessions of windows alive in this process (never offered for recovery)
+_live_sessions: dict[str, Callable[[], bool]] = {}  # session → "is its window still alive?" (this process)
 
 
 @dataclass
@@ -32,12 +33,22 @@ class RecoveryFile:
         return f"{name}\n(autosaved {when})"
 
 
-def register_session(session: str) -> None:
-    _live_sessions.add(session)
+def register_session(session: str, alive: Callable[[], bool] = lambda: True) -> None:
+    _live_sessions[session] = alive
 
 
 def unregister_session(session: str) -> None:
-    _live_sessions.discard(session)
+    _live_sessions.pop(session, None)
+
+
+def _is_live(session: str) -> bool:
+    alive = _live_sessions.get(session)
+    if alive is None:
+        return False
+    if alive():
+        return True
+    unregister_session(session)  # its window is gone without closing: a crash, as far as recovery goes
+    return False
 
 
 def write(folder: Path, session: str, package: Package, source: str | None) -> Path:
@@ -76,7 +87,7 @@ def pending(folder: Path) -> list[RecoveryFile]:
     found = []
     for path in folder.glob("*.json"):
         session = path.stem
-        if session in _live_sessions:
+        if _is_live(session):
             continue
         try:
             payload = json.loads(path.read_text(encoding="utf-8"))

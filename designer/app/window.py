@@ -3,6 +3,7 @@ atomic save, autosave + crash recovery, external-change detection and find."""
 from __future__ import annotations
 
 import hashlib
+import weakref
 import logging
 import uuid
 from pathlib import Path
@@ -71,9 +72,8 @@ class MainWindow(QMainWindow):
         self.dialogs = dialogs or Dialogs()
         self.local_lambda_dir = Path(local_lambda_dir) if local_lambda_dir else None
         self.session = uuid.uuid4().hex
-        recovery.register_session(self.session)
-        session = self.session
-        self.destroyed.connect(lambda *_: recovery.unregister_session(session))
+        this = weakref.ref(self)
+        recovery.register_session(self.session, lambda: (w := this()) is not None and shiboken6.isValid(w))
         self.recovery_folder = recovery_dir()
         self.tasks = TaskRunner(self)
         self.package: Package | None = None

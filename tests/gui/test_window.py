@@ -368,9 +368,17 @@ def test_problems_panel_shows_twitter_warnings_and_click_selects_node(make_windo
     panel = window.problems
     assert [p.code for p in panel.problems] == ["unknown-placeholder", "unknown-placeholder"]
     assert panel.list.topLevelItemCount() == 2
+    dock = window.docks["Problems"]
+    dock.setFloating(True)  # away from any docks tabbed with it, and big enough to click in
+    dock.resize(700, 300)
+    dock.raise_()
+    qtbot.waitUntil(lambda: panel.list.viewport().height() > 60)
     item = panel.list.topLevelItem(1)
+    panel.list.scrollToItem(item)
     rect = panel.list.visualItemRect(item)
-    qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    where = QPoint(rect.left() + 10, rect.center().y())
+    assert panel.list.viewport().rect().contains(where)
+    qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=where)
     problem = panel.problems[1]
     node = window.package.find_node(problem.node_id)
     assert window.canvas.selected_nodes() == [node]
