@@ -3,9 +3,9 @@ atomic save, autosave + crash recovery, external-change detection and find."""
 from __future__ import annotations
 
 import hashlib
-import weakref
 import logging
 import uuid
+import weakref
 from pathlib import Path
 from typing import Any
 
