@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -28,3 +29,13 @@ def shared_dir() -> Path:
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def _forget_registered_secrets():
+    """Masking keeps a process-wide registry of secrets; one test's fake secret ("secret") must not mask the
+    next test's output."""
+    yield
+    masking = sys.modules.get("designer.credentials.masking")
+    if masking is not None:
+        masking.forget_all()

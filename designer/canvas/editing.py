@@ -10,7 +10,6 @@ from PySide6.QtCore import QMimeData, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoCommand
 from PySide6.QtWidgets import QLineEdit, QMenu, QWidget
 
-from designer.canvas.qtcompat import emit
 from designer.commands import (
     MIME_TYPE,
     DuplicateNode,
@@ -117,7 +116,7 @@ class EditingMixin:
             cmd = make()
         except DesignerError as exc:
             log.info("edit refused: %s", exc.message)
-            emit(self.editRefused, exc.message)
+            self.editRefused.emit(exc.message)
             return False
         if cmd is not None:
             self._stamp(cmd, after)
@@ -138,7 +137,7 @@ class EditingMixin:
             with macro(self._stack, text):
                 body()
         except DesignerError as exc:
-            emit(self.editRefused, exc.message)
+            self.editRefused.emit(exc.message)
             return False
         if after is not None:
             self.select_nodes(after())
@@ -269,7 +268,7 @@ class EditingMixin:
         ids = set(self._scene.breakpoints)
         ids ^= {node.id}
         self._scene.set_breakpoints(ids)
-        emit(self.breakpointToggled, node.id)
+        self.breakpointToggled.emit(node.id)
 
     # -- clipboard ----------------------------------------------------------------------------------------
     def copy_selected(self: BehaviorCanvas) -> bool:
@@ -316,7 +315,7 @@ class EditingMixin:
             self._insert_all(parent, index, nodes, "Paste")
             return nodes
         if last_error is not None:
-            emit(self.editRefused, last_error.message)
+            self.editRefused.emit(last_error.message)
         return []
 
     def _insert_all(self: BehaviorCanvas, parent: Node | Behavior, index: int, nodes: list[Node], verb: str) -> None:

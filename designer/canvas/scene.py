@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene
 
 from designer.analysis.graph import CALL_ACTIONS
 from designer.canvas.items import BehaviorStubItem, DropIndicator, LinkItem, NodeItem
-from designer.canvas.qtcompat import emit
 from designer.canvas.style import BACKGROUND, GUTTER, style
 from designer.model import Behavior, ChildInserted, ChildRemoved, FieldChanged, Node, Package
 from designer.model.layout import HORIZONTAL, VERTICAL, tidy_layout
@@ -110,7 +109,7 @@ class BehaviorScene(QGraphicsScene):
         if isinstance(event, (ChildInserted, ChildRemoved)):
             if isinstance(event, ChildRemoved) and (event.child is self.behavior or (
                     event.child is self.behavior.bot and event.child is not None)):
-                emit(self.behaviorRemoved)
+                self.behaviorRemoved.emit()
                 return
             if self.shows(event.parent):
                 self._structure_dirty = True
@@ -218,7 +217,7 @@ class BehaviorScene(QGraphicsScene):
         for stub in self.stubs:
             rect = rect.united(stub.sceneBoundingRect())
         self.setSceneRect(rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN))  # explicit: no growing scans
-        emit(self.layoutChanged)
+        self.layoutChanged.emit()
 
     def _anchor_out(self, item: NodeItem) -> QPointF:
         x, y = item.at or (item.x(), item.y())

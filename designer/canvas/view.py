@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
 from designer.canvas.editing import EditingMixin, RenameEditor, top_level
 from designer.canvas.items import BehaviorStubItem, NodeItem
-from designer.canvas.qtcompat import emit
 from designer.canvas.scene import MARGIN, BehaviorScene
 from designer.commands import MoveNode, check_move
 from designer.errors import DesignerError
@@ -97,7 +96,7 @@ class BehaviorCanvas(QGraphicsView, EditingMixin):
         self._update_actions()
         self._on_scene_selection()
         if notify:
-            emit(self.behaviorChanged, behavior)
+            self.behaviorChanged.emit(behavior)
 
     def node_item(self, node: Node | None) -> NodeItem | None:
         self._scene.flush()
@@ -131,7 +130,7 @@ class BehaviorCanvas(QGraphicsView, EditingMixin):
         if self._emitting:
             return
         self._update_actions()
-        emit(self.selectionChanged, self.selected_nodes())
+        self.selectionChanged.emit(self.selected_nodes())
 
     def ensure_visible(self, node: Node) -> None:
         if not self._scene.shows(node):
@@ -149,7 +148,7 @@ class BehaviorCanvas(QGraphicsView, EditingMixin):
         factor = max(MIN_ZOOM, min(MAX_ZOOM, factor))
         t = self.transform()
         self.scale(factor / t.m11(), factor / t.m22())
-        emit(self.zoomChanged, factor)
+        self.zoomChanged.emit(factor)
 
     def zoom_in(self) -> None:
         self.set_zoom(self.zoom() * STEP)
@@ -277,7 +276,7 @@ class BehaviorCanvas(QGraphicsView, EditingMixin):
             return
         item = self._item_at(pos)
         if event.button() == Qt.MouseButton.LeftButton and isinstance(item, BehaviorStubItem):
-            emit(self.followBehavior, item.target, item.node)
+            self.followBehavior.emit(item.target, item.node)
             event.accept()
             return
         if isinstance(item, NodeItem) and event.button() in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
@@ -360,7 +359,7 @@ class BehaviorCanvas(QGraphicsView, EditingMixin):
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         item = self._item_at(event.position().toPoint())
         if isinstance(item, NodeItem):
-            emit(self.nodeActivated, item.node)
+            self.nodeActivated.emit(item.node)
             event.accept()
             return
         super().mouseDoubleClickEvent(event)
@@ -479,7 +478,7 @@ class BehaviorCanvas(QGraphicsView, EditingMixin):
         drop, self._drop = self._drop, None
         if drop is None or not drop[2] or not moving or self._package is None or self._stack is None:
             if drop is not None:
-                emit(self.editRefused, "Cerb's structure does not allow the node there")
+                self.editRefused.emit("Cerb's structure does not allow the node there")
             return
         parent, before, _ = drop
         while before is not None and before in moving:
@@ -526,7 +525,7 @@ class BehaviorCanvas(QGraphicsView, EditingMixin):
             return
         sel = self.selected_nodes()
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and sel:
-            emit(self.nodeActivated, sel[0])
+            self.nodeActivated.emit(sel[0])
             return
         if key in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down) and sel:
             self._navigate(sel[-1], key)
