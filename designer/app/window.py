@@ -143,12 +143,13 @@ class MainWindow(QMainWindow):
 
         self.setAcceptDrops(True)
         self.resize(1280, 800)
+        self._install_extensions()  # before restoring: restoreState needs every dock to exist
         geometry, state = self.settings.window_state()
         if geometry is not None:
             self.restoreGeometry(geometry)
         if state is None or not self.restoreState(state):
             self._default_layout()
-        self._install_extensions()
+            QTimer.singleShot(0, self._default_layout)  # again once shown: dock sizes need a laid-out window
         self.new_document(prompt=False)
         if offer_recovery:
             self.offer_recovery()
@@ -166,10 +167,13 @@ class MainWindow(QMainWindow):
         return dock
 
     def _default_layout(self) -> None:
+        if not shiboken6.isValid(self):
+            return
         left = [d for d in (self.docks.get("Outline"), self.docks.get("Minimap")) if d is not None]
         self.resizeDocks(left, [520, 180][: len(left)], Qt.Orientation.Vertical)
         self.resizeDocks([left[0], self.docks["Properties"]], [280, 380], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["Problems"]], [130], Qt.Orientation.Vertical)
+        bottom = [d for d in self.docks.values() if self.dockWidgetArea(d) == DOCK.BottomDockWidgetArea]
+        self.resizeDocks(bottom, [150] * len(bottom), Qt.Orientation.Vertical)
 
     def current_behavior(self) -> Behavior | None:
         return self._current_behavior
