@@ -7,6 +7,7 @@ the reason.
 """
 from __future__ import annotations
 
+import functools
 import json
 import random
 import shutil
@@ -285,8 +286,13 @@ def structural_templates(count: int = 800, seed: int = 31) -> list[str]:
     return ["{% set acc = [] %}" + block() + "|{{ acc|json_encode }}|{{ q }}|{{ v }}|{{ k }}" for _ in range(count)]
 
 
+@functools.lru_cache(maxsize=1)
+def _base_context() -> dict[str, Any]:
+    return dict(load_oracle()[0]["context"])
+
+
 def _context(case_id: str = "") -> dict[str, Any]:
-    context = dict(load_oracle()[0]["context"])
+    context = dict(_base_context())
     if case_id.startswith("alt-"):
         # Same names, other PHP types: numeric strings, numeric-string keys, nested lists, an empty array.
         context.update({"n": "3", "f": "1.50", "zero": "0", "s": "", "list": {"a": 3, "2": "1"},
