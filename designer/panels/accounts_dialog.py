@@ -390,16 +390,16 @@ class AccountsDialog(QDialog):
         if editing is None:
             fields = {k: v for k, v in fields.items() if v not in ("", [], None)}
 
-            def job() -> Any:
+            def job(secrets: dict[str, Any] = secrets) -> Any:
                 return self.store.add(name, provider, fields=fields, secrets=secrets, notes=notes)
         else:
-            def job() -> Any:
+            def job(secrets: dict[str, Any] = secrets) -> Any:
                 return self.store.edit(editing, name=name, fields={k: (v or None) for k, v in fields.items()},
                                        secrets=secrets or None, notes=notes)
         self.save_button.setEnabled(False)
         self._status("Saving…")
         self.tasks.run(job, self._saved, self._save_failed)
-        secrets = {}
+        del secrets  # the job's default argument holds them until the keyring has them
 
     def _saved(self, account: Any) -> None:
         self._editing = account.id

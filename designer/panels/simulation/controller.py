@@ -49,6 +49,7 @@ class SimulationController(QObject):
         self.last_turn: Any = None
         self._unsubscribe: Callable[[], None] | None = None
         self._last_start: tuple[Any, ...] | None = None
+        self._stop_requested = False
         if hasattr(window, "documentChanged"):
             window.documentChanged.connect(self._document_changed)
         stack = getattr(window, "undo_stack", None)
@@ -178,7 +179,7 @@ class SimulationController(QObject):
         self._last_start = (behavior, item, dict(variables or {}), dict(event_values or {}))
         self.conv = conv
         self._push_breakpoints()
-        self._unsubscribe = conv.subscribe(self.runner.post)
+        self._unsubscribe = conv.subscribe(self._on_trace)
         self.conversationStarted.emit(conv)
         if conv.trace:
             self.eventsArrived.emit(list(conv.trace))  # the interaction behavior's steps, run already
@@ -224,9 +225,17 @@ class SimulationController(QObject):
         self.path = []
         return self._submit(lambda: conv.say(text), self._turn)
 
+    def _on_trace(self, event: Any) -> None:
+        """Worker thread: queue the event for the GUI; re-assert a pending Stop (Conversation._drive clears the
+        cancel flag when a turn starts, so a Stop clicked just before the worker began would be lost)."""
+        self.runner.post(event)
+        if self._stop_requested and self.conv is not None:
+            self.conv.cancel()
+
     def stop(self) -> None:
         """Cancel the running turn (thread-safe; it stops before the next node), or end the conversation."""
         if self.busy and self.conv is not None:
+            self._stop_requested = True
             self.conv.cancel()
         else:
             self.end()
@@ -252,6 +261,7 @@ class SimulationController(QObject):
         if self.busy:
             return False
         self._on_done = on_done
+        self._stop_requested = False
         return self.runner.submit(fn)
 
     def _finished(self, result: Any) -> None:
