@@ -89,10 +89,10 @@ class Parser:
             self.pos += 1
         return token
 
-    def error(self, message: str, token: Token | None = None, cls: type[TemplateError] = TemplateError
-              ) -> TemplateError:
+    def error(self, message: str, token: Token | None = None, cls: type[TemplateError] = TemplateError,
+              hint: str = "") -> TemplateError:
         line = (token or self.current).line
-        return cls(f"{message} at line {line}", line=line)
+        return cls(f"{message} at line {line}", line=line, hint=hint)
 
     def test(self, type_: str, value: object = None) -> bool:
         return self.current.test(type_, value)
@@ -144,10 +144,11 @@ class Parser:
 
     def parse_tag(self, token: Token) -> list[nodes.Node]:
         name = str(token.value)
+        tags_hint = "Cerb's sandbox allows the tags: " + ", ".join(sorted(ALLOWED_TAGS))
         if name in FORBIDDEN_TAGS:
-            raise self.error(f'Tag "{name}" is not allowed', token, SecurityError)
+            raise self.error(f'Tag "{name}" is not allowed', token, SecurityError, tags_hint)
         if name not in ALLOWED_TAGS:
-            raise self.error(f'Unknown "{name}" tag', token)
+            raise self.error(f'Unknown "{name}" tag', token, hint=tags_hint)
         self.depth += 1
         if self.depth > MAX_NESTING:
             raise self.error("Templates nested too deeply", token, SecurityError)
@@ -516,7 +517,8 @@ class Parser:
             if name not in self.filters:
                 cls = SecurityError if name in _KNOWN_DISALLOWED_FILTERS else TemplateError
                 raise self.error(f'Filter "{name}" is not allowed' if cls is SecurityError
-                                 else f'Unknown "{name}" filter', name_token, cls)
+                                 else f'Unknown "{name}" filter', name_token, cls,
+                                 "Cerb's filters: " + ", ".join(sorted(self.filters)))
             args: list[nodes.Expr] = []
             kwargs: list[nodes.Keyword] = []
             if self.test(lx.PUNCT, "("):
@@ -533,7 +535,8 @@ class Parser:
         if name not in self.functions:
             cls = SecurityError if name in _KNOWN_DISALLOWED_FUNCTIONS else TemplateError
             raise self.error(f'Function "{name}" is not allowed' if cls is SecurityError
-                             else f'Unknown "{name}" function', token, cls)
+                             else f'Unknown "{name}" function', token, cls,
+                             "Cerb's functions: " + ", ".join(sorted(self.functions)))
         args, kwargs = self.parse_arguments()
         return TwigCall("function", name, args, kwargs, lineno=token.line)
 
