@@ -434,6 +434,7 @@ def test_big_packages_are_linted_off_the_gui_thread(make_window, qtbot, tmp_path
     assert isinstance(target, Node) and target.title == "Empty decision"
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # QDragEnterEvent(QPoint, …): the only constructor
 def test_dropping_a_package_file_opens_it(make_window, package_copy, qtbot):
     path, original = package_copy("prompt-bot.json")
     window = make_window()
@@ -442,7 +443,7 @@ def test_dropping_a_package_file_opens_it(make_window, package_copy, qtbot):
     mime.setUrls([QUrl.fromLocalFile(str(path))])
     from PySide6.QtGui import QDragEnterEvent
 
-    enter = QDragEnterEvent(QPoint(10, 10).toPointF(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+    enter = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)
     window.dragEnterEvent(enter)
     assert enter.isAccepted()
