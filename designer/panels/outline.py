@@ -57,6 +57,7 @@ class OutlinePanel(QWidget):
         self.tree.currentItemChanged.connect(self._current_changed)
         self.tree.itemChanged.connect(self._item_renamed)
         self.tree.itemDoubleClicked.connect(self._double_clicked)
+        self.tree.itemClicked.connect(lambda item, _col: self.objectSelected.emit(item.data(0, ROLE)))
         self._refresh_timer = QTimer(self, singleShot=True, interval=0)
         self._refresh_timer.timeout.connect(self.refresh)
 
@@ -169,7 +170,10 @@ class OutlinePanel(QWidget):
         if item is None:
             return False
         if emit:
-            self.tree.setCurrentItem(item)
+            if self.tree.currentItem() is item:
+                self._current_changed(item, None)  # selecting it again still shows it
+            else:
+                self.tree.setCurrentItem(item)
         else:
             with_blocker = QSignalBlocker(self.tree)
             self.tree.setCurrentItem(item)

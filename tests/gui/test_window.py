@@ -590,3 +590,41 @@ def test_opening_from_the_menu_then_an_external_edit_is_noticed(make_window, pac
     dialogs.reload_answer = False
     qtbot.waitUntil(lambda: "reload_changed_file" in dialogs.names(), timeout=5000)
     assert window.package.name != "Edited by another program"  # declined: the open document is kept
+
+
+def test_outcome_conditions_get_operators_by_value_type(make_window, package_copy):
+    path, original = package_copy("aws-lambda-bot.json")
+    window = make_window()
+    window.open_file(path, prompt=False)
+    outcome = next(n for b in window.package.all_behaviors() for n in b.walk()
+                   if n.type == "outcome" and any(c.get("condition") == "message"
+                                                  for g in n.groups for c in g.get("conditions", [])))
+    window.reveal(outcome)
+    oper = next(b for b in window.properties.bindings if b.path[-1:] == ("oper",))
+    assert {"is", "!is", "contains", "like", "regexp", "!regexp"} <= set(oper.editor.values)
+    gi, ci = oper.path[1], oper.path[3]
+    oper.editor.combo.setCurrentIndex(oper.editor.values.index("!contains"))
+    oper.editor.combo.activated.emit(oper.editor.combo.currentIndex())
+    assert outcome.params["groups"][gi]["conditions"][ci]["oper"] == "!contains"
+    value = next(b for b in window.properties.bindings if b.path == ("groups", gi, "conditions", ci, "value"))
+    value.editor.edit.setText("dns")
+    value.editor.edit.textEdited.emit("dns")
+    assert outcome.params["groups"][gi]["conditions"][ci]["value"] == "dns"
+    while window.undo_stack.canUndo():
+        window.undo_stack.undo()
+    assert window.package.to_json() == original
+
+
+def test_loop_and_behavior_forms(make_window, package_copy):
+    path, _ = package_copy("aws-lambda-bot.json")
+    window = make_window()
+    window.open_file(path, prompt=False)
+    loop = next((n for b in window.package.all_behaviors() for n in b.walk() if n.type == "loop"), None)
+    if loop is not None:
+        window.reveal(loop)
+        keys = {b.path[-1] for b in window.properties.bindings if b.path}
+        assert {"foreach_json", "as_placeholder"} <= keys
+    behavior = window.current_behavior()
+    window.outline.select_object(behavior)
+    fields = {b.field for b in window.properties.bindings}
+    assert {"title", "priority", "is_disabled", "is_private", "variables"} <= fields
