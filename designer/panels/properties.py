@@ -384,6 +384,120 @@ class KeyValueEditor(FieldEditor):
         self.table.blockSignals(False)
 
 
+VARIABLE_TYPES = [("S", "Text"), ("T", "Multi-line text"), ("U", "URL"), ("D", "Picklist"), ("N", "Number"),
+                  ("C", "Yes/No"), ("E", "Date"), ("W", "Worker"), ("contexts", "List of records")]
+
+
+class VariablesEditor(FieldEditor):
+    """A behavior's variables as a table (key, label, type, private); other fields of each entry are kept."""
+
+    def __init__(self, spec: dict[str, Any], parent: QWidget | None = None) -> None:
+        super().__init__(spec, parent)
+        self._original: Any = ABSENT
+        box = QVBoxLayout()
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["Key", "Label", "Type", "Private"])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setMinimumHeight(110)
+        buttons = QHBoxLayout()
+        self.add_button, self.remove_button = QPushButton("Add"), QPushButton("Remove")
+        self.add_button.clicked.connect(self.add_row)
+        self.remove_button.clicked.connect(self.remove_row)
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        box.addWidget(self.table)
+        box.addLayout(buttons)
+        self.layout_.addLayout(box)
+        self.table.itemChanged.connect(lambda _i: self.edited.emit())
+
+    def _type_combo(self, code: str) -> QComboBox:
+        combo = QComboBox()
+        for value, label in VARIABLE_TYPES:
+            combo.addItem(f"{label} ({value})", value)
+        index = combo.findData(code)
+        if index < 0:
+            combo.addItem(code, code)
+            index = combo.count() - 1
+        combo.setCurrentIndex(index)
+        combo.activated.connect(lambda _i: self.edited.emit())
+        return combo
+
+    def _append(self, key: str, entry: dict[str, Any]) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        self.table.setItem(row, 0, QTableWidgetItem(key))
+        self.table.setItem(row, 1, QTableWidgetItem(str(entry.get("label", ""))))
+        self.table.setCellWidget(row, 2, self._type_combo(str(entry.get("type", "S"))))
+        private = QTableWidgetItem()
+        private.setFlags(private.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        private.setCheckState(Qt.CheckState.Checked if entry.get("is_private") not in (None, "", "0", 0, False)
+                              else Qt.CheckState.Unchecked)
+        self.table.setItem(row, 3, private)
+
+    def add_row(self) -> None:
+        taken = {self.table.item(r, 0).text() for r in range(self.table.rowCount()) if self.table.item(r, 0)}
+        n = 1
+        while f"var_new_{n}" in taken:
+            n += 1
+        self.table.blockSignals(True)
+        self._append(f"var_new_{n}", {"label": f"New {n}", "type": "S", "is_private": "0"})
+        self.table.blockSignals(False)
+        self.edited.emit()
+
+    def remove_row(self) -> None:
+        row = self.table.currentRow()
+        if row >= 0:
+            self.table.removeRow(row)
+            self.edited.emit()
+
+    def value(self) -> Any:
+        if self.table.rowCount() == 0 and self._original is ABSENT:
+            return ABSENT
+        original = self._original if isinstance(self._original, dict) else {}
+        out: dict[str, Any] = {}
+        for row in range(self.table.rowCount()):
+            key_item = self.table.item(row, 0)
+            key = key_item.text().strip() if key_item is not None else ""
+            if not key:
+                continue
+            old_key = key_item.data(Qt.ItemDataRole.UserRole) or key
+            entry = copy.deepcopy(original.get(old_key)) if isinstance(original.get(old_key), dict) else {}
+            label = self.table.item(row, 1)
+            combo = self.table.cellWidget(row, 2)
+            private = self.table.item(row, 3)
+            entry["key"] = key
+            entry["label"] = label.text() if label is not None else ""
+            entry["type"] = combo.currentData() if isinstance(combo, QComboBox) else "S"
+            was = entry.get("is_private", "0")
+            on = private is not None and private.checkState() == Qt.CheckState.Checked
+            entry["is_private"] = (on if isinstance(was, bool) else int(on) if isinstance(was, int)
+                                   else ("1" if on else "0"))
+            entry.setdefault("params", {})
+            out[key] = entry
+        return out
+
+    def set_value(self, value: Any) -> None:
+        self._original = value
+        if self.value() == value:
+            return
+        self.table.blockSignals(True)
+        self.table.setRowCount(0)
+        for key, entry in (value.items() if isinstance(value, dict) else []):
+            self._append(str(key), entry if isinstance(entry, dict) else {})
+            self.table.item(self.table.rowCount() - 1, 0).setData(Qt.ItemDataRole.UserRole, str(key))
+        self.table.blockSignals(False)
+
+    def problem(self) -> str | None:
+        keys = [self.table.item(r, 0).text().strip() for r in range(self.table.rowCount()) if self.table.item(r, 0)]
+        if len(keys) != len(set(keys)):
+            return "two variables have the same key"
+        bad = [k for k in keys if not re.fullmatch(r"var_[a-z0-9_]+", k)]
+        if bad:
+            return f"variable keys must look like var_name (lower case): {', '.join(bad)}"
+        return None
+
+
 EditorFactory = Callable[[dict[str, Any]], FieldEditor]
 
 EDITOR_FACTORY: dict[str, EditorFactory] = {
@@ -398,6 +512,7 @@ EDITOR_FACTORY: dict[str, EditorFactory] = {
     "bool01": Bool01Editor,
     "checkbox": Bool01Editor,
     "keyvalue": KeyValueEditor,
+    "variables": VariablesEditor,
     "behavior": lambda spec: ChoiceEditor({**spec, "editable": True}),
     "subroutine": lambda spec: ChoiceEditor({**spec, "editable": True}),
 }
@@ -719,8 +834,7 @@ class PropertiesPanel(QWidget):
             for spec in specs:
                 self._field(behavior, "event", ("params", spec["key"]), spec, placeholders_for(behavior))
         self._section("Variables")
-        self._field(behavior, "variables", (), {"key": "variables", "type": "json",
-                                                "label": "Variables (JSON by key)"})
+        self._field(behavior, "variables", (), {"key": "variables", "type": "variables", "label": "Variables"})
         add = QPushButton("Add variable")
         add.setObjectName("addVariable")
         add.clicked.connect(lambda: self.add_variable(behavior))
