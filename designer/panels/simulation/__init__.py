@@ -39,8 +39,9 @@ class SimulationDocks:
         self.local_dock = window.add_dock("Local Lambda", self.local_panel, DOCK.BottomDockWidgetArea)
         if hasattr(window, "tabifyDockWidget"):
             try:
-                window.tabifyDockWidget(self.debug_dock, self.local_dock)
-                self.debug_dock.raise_()
+                problems = getattr(window, "docks", {}).get("Problems")
+                window.tabifyDockWidget(problems or self.debug_dock, self.local_dock)
+                (problems or self.debug_dock).raise_()
             except Exception:  # noqa: BLE001 - layout only
                 log.debug("tabify failed", exc_info=True)
         self.actions: dict[str, QAction] = {}

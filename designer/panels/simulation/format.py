@@ -44,7 +44,7 @@ def trace_line(event: Any) -> str:
             parts.append("unset " + ", ".join(map(str, gone)))
         return "   placeholders: " + ("; ".join(parts) or msg)
     icons = {"enter": "→", "outcome": "◇", "call": "⇄", "breakpoint": "●", "pause": "‖", "error": "⚠",
-             "guard": "⚠", "stop": "■", "suspend": "…", "resume": "↩", "output": "💬", "switch": "⇢"}
+             "guard": "⚠", "stop": "■", "suspend": "…", "resume": "↩", "output": "»", "switch": "⇢"}
     first = msg.splitlines()[0] if msg else ""
     return f"{icons.get(kind, '·')} {kind}: {first}"
 

@@ -441,7 +441,9 @@ class SimulationPanel(QWidget):
         kind = out.kind
         if kind == "message":
             body = out.html if out.html else html.escape(out.text).replace("\n", "<br />")
-            self._append_html(f'<div style="margin:4px 0"><b>Bot:</b> {body}</div>')
+            # one table cell per message: a markdown list cannot swallow the messages after it
+            self._append_html(f'<table width="100%" cellspacing="0" cellpadding="2"><tr><td>'
+                              f'<b>Bot:</b> {body}</td></tr></table>')
         elif kind == "window_close":
             self._append_html('<div style="color:#888"><i>(the bot closed the chat window)</i></div>')
         elif kind in ("buttons", "text_prompt", "prompt", "wait"):
@@ -454,6 +456,8 @@ class SimulationPanel(QWidget):
 
     def _append_html(self, fragment: str) -> None:
         self.transcript.append(fragment)
+        bar = self.transcript.verticalScrollBar()
+        bar.setValue(bar.maximum())
         self.transcriptChanged.emit()
 
     def _append_user(self, text: str) -> None:
@@ -465,13 +469,11 @@ class SimulationPanel(QWidget):
 
     def _clear_prompt(self) -> None:
         for b in self.prompt_buttons:
-            b.setParent(None)
+            b.hide()  # never setParent(None): that would make it a top-level window until deleted
             b.deleteLater()
         self.prompt_buttons = []
         while self.prompt_layout.count():
-            item = self.prompt_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().setParent(None)
+            self.prompt_layout.takeAt(0)
         self.prompt_label.setText("")
         self.message_edit.setPlaceholderText("Say something…")
 
