@@ -636,3 +636,36 @@ def test_loop_and_behavior_forms(make_window, package_copy):
     window.outline.select_object(behavior)
     fields = {b.field for b in window.properties.bindings}
     assert {"title", "priority", "is_disabled", "is_private", "variables"} <= fields
+
+
+def test_autosave_timer_writes_only_while_modified(make_window, package_copy, qtbot):
+    from designer.app import recovery
+
+    path, _ = package_copy("aws-lambda-bot.json")
+    window = make_window()
+    window.open_file(path, prompt=False)
+    window.autosave_timer.setInterval(30)
+    target = window.recovery_folder / f"{window.session}.json"
+    qtbot.wait(120)
+    assert not target.exists()  # nothing to save yet
+    window.reveal(next(window.package.all_behaviors()).children[0])
+    qtbot.keyClicks(_title_editor(window).edit, "+")
+    qtbot.waitUntil(target.exists, timeout=3000)
+    assert recovery.pending(window.recovery_folder) == []  # a live window's file is not offered
+    assert window.save()
+    assert not target.exists()
+
+
+def test_open_recent_and_new(make_window, package_copy, dialogs):
+    path, _ = package_copy("demo-bot.json")
+    window = make_window()
+    window.open_file(path, prompt=False)
+    window._fill_recent_menu()
+    texts = [a.text() for a in window.recent_menu.actions()]
+    assert str(path.resolve()) in texts
+    _action(window, "action_new").trigger()
+    assert window.file_path is None and "Untitled" in window.windowTitle() or window.package.name in window.windowTitle()
+    assert len(window.package.bots) == 1
+    recent = next(a for a in window.recent_menu.actions() if a.text() == str(path.resolve()))
+    recent.trigger()
+    assert window.file_path == path.resolve()
