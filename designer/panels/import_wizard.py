@@ -87,7 +87,7 @@ class PromptsPage(QWizardPage):
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #c01c28")
 
-    def initializePage(self) -> None:  # noqa: N802
+    def initializePage(self) -> None:
         while self.form.rowCount():
             self.form.removeRow(0)
         self.widgets = {}
@@ -147,7 +147,7 @@ class PromptsPage(QWizardPage):
                 out[key] = value
         return out
 
-    def validatePage(self) -> bool:  # noqa: N802
+    def validatePage(self) -> bool:
         from designer.io import ConfigureError, configure_package
         values = self.values()
         try:
@@ -180,7 +180,7 @@ class PreviewPage(QWizardPage):
         layout.addWidget(QLabel("What links to what:"))
         layout.addWidget(self.links, 1)
 
-    def initializePage(self) -> None:  # noqa: N802
+    def initializePage(self) -> None:
         from designer.analysis.graph import behavior_graph
         pkg = self.w.configured.package if self.w.configured is not None else self.w.source_package
         self.tree.clear()

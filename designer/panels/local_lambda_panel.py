@@ -84,7 +84,7 @@ class LocalLambdaController(QObject):
         if svc is not None:
             try:
                 svc.stop()
-            except Exception:  # noqa: BLE001 - stopping is best effort at exit
+            except Exception:
                 log.exception("stopping the local Lambda service")
             self.statusChanged.emit()
 

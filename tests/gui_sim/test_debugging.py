@@ -1,6 +1,7 @@
 """Breakpoints, Step / Continue / Stop, and a GUI thread that keeps running during a slow Lambda call."""
 from __future__ import annotations
 
+import itertools
 import statistics
 import time
 from typing import Any
@@ -88,7 +89,7 @@ def test_gui_thread_not_blocked_by_slow_lambda(sample_window: Any, qtbot: Any) -
     timer.stop()
     assert turn.state == "suspended" and "104.18.50.1" in sim.panel.transcript_text()
     assert took >= 1.4, "the injected latency was applied"
-    gaps = [b - a for a, b in zip(beats, beats[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(beats)]
     assert len(gaps) > 50
     worst, median = max(gaps), statistics.median(gaps)
     print(f"heartbeat gaps during a 1.5 s Lambda call: median {median * 1000:.1f} ms, max {worst * 1000:.1f} ms")

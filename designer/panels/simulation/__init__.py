@@ -42,7 +42,7 @@ class SimulationDocks:
                 problems = getattr(window, "docks", {}).get("Problems")
                 window.tabifyDockWidget(problems or self.debug_dock, self.local_dock)
                 (problems or self.debug_dock).raise_()
-            except Exception:  # noqa: BLE001 - layout only
+            except Exception:
                 log.debug("tabify failed", exc_info=True)
         self.actions: dict[str, QAction] = {}
         self._menus()

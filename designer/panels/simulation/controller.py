@@ -172,7 +172,7 @@ class SimulationController(QObject):
             else:
                 ref = getattr(behavior, "uid", behavior)
                 conv = sim.start(ref, variables=variables or {}, event_values=event_values or {})
-        except Exception as exc:  # noqa: BLE001 - shown in the panel
+        except Exception as exc:
             log.debug("cannot start the simulation", exc_info=True)
             self.failed.emit(_message(exc))
             return False

@@ -8,7 +8,7 @@ import logging
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
-    QSplitter,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -261,7 +260,7 @@ class SimulationPanel(QWidget):
             return {}
         value = json.loads(text)
         if not isinstance(value, dict):
-            raise ValueError("event placeholders must be a JSON object")
+            raise ValueError("event placeholders must be a JSON object")  # noqa: TRY004 - caught as a user error
         return value
 
     def _choose_cassette(self) -> None:
