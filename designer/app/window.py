@@ -20,12 +20,13 @@ from PySide6.QtGui import (
     QKeySequence,
     QUndoStack,
 )
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
 
 from designer.app import recovery
 from designer.app.canvas_loader import load_canvas
 from designer.app.dialogs import Dialogs
 from designer.app.edits import Edits
+from designer.app.node_editing import NodeEditing
 from designer.app.settings import Settings, recovery_dir
 from designer.app.tasks import TaskRunner
 from designer.errors import DesignerError
@@ -48,20 +49,12 @@ log = logging.getLogger(__name__)
 
 APP_NAME = "Bot Designer"
 DOCK = Qt.DockWidgetArea
-NEW_NODE_PARAMS: dict[str, Any] = {
-    "action": lambda: {"actions": []},
-    "outcome": lambda: {"groups": [{"any": 0, "conditions": []}]},
-    "loop": lambda: {"foreach_json": "[]", "as_placeholder": "item"},
-}
-NEW_NODE_TITLES = {"action": "New action", "switch": "New decision", "outcome": "New outcome", "loop": "New loop",
-                   "subroutine": "New subroutine"}
-
 
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-class MainWindow(QMainWindow):
+class MainWindow(QMainWindow, NodeEditing):
     documentChanged = Signal(object)  # the Package opened, or None when closed
 
     def __init__(self, *, settings: Settings | None = None, dialogs: Dialogs | None = None,
@@ -630,99 +623,6 @@ class MainWindow(QMainWindow):
         dock = self.docks.get("Problems")
         if dock is not None:
             dock.setWindowTitle(f"Problems ({errors} errors, {warnings} warnings)" if problems else "Problems")
-
-    # ------------------------------------------------------------------------------------------------
-    # node edits (used when the canvas has no action of its own)
-    # ------------------------------------------------------------------------------------------------
-    def selected_nodes(self) -> list[Node]:
-        return list(self.canvas.selected_nodes())
-
-    def add_node(self, kind: str) -> Node | None:
-        behavior = self._current_behavior
-        if self.edits is None or behavior is None:
-            return None
-        node = Node(kind, NEW_NODE_TITLES[kind], params=NEW_NODE_PARAMS[kind]() if kind in NEW_NODE_PARAMS else None)
-        if kind not in NEW_NODE_PARAMS:
-            from designer.model import ABSENT
-
-            node.params = ABSENT
-        selected = self.selected_nodes()
-        anchor = selected[-1] if selected else None
-        candidates: list[tuple[Any, int]] = []
-        if anchor is not None:
-            candidates.append((anchor, len(anchor.children)))
-            if anchor.parent is not None:
-                candidates.append((anchor.parent, anchor.index_in_parent() + 1))
-        candidates.append((behavior, len(behavior.children)))
-        for parent, index in candidates:
-            try:
-                self.edits.insert_node(parent, index, node)
-            except DesignerError:
-                continue
-            self.canvas.select_nodes([node])
-            return node
-        self.statusBar().showMessage(f"A {kind} cannot go here", 5000)
-        return None
-
-    def delete_nodes(self) -> None:
-        nodes = [n for n in self.selected_nodes() if n.parent is not None]
-        nodes = [n for n in nodes if not any(o.is_ancestor_of(n) for o in nodes if o is not n)]
-        if self.edits is None or not nodes:
-            return
-        with self.edits.macro("Delete" if len(nodes) > 1 else f"Delete “{nodes[0].title}”"):
-            for node in nodes:
-                self.edits.remove_node(node)
-
-    def duplicate_nodes(self) -> None:
-        if self.edits is None:
-            return
-        copies = []
-        with self.edits.macro("Duplicate"):
-            for node in self.selected_nodes():
-                copies.append(self.edits.duplicate_node(node))
-        if copies:
-            self.canvas.select_nodes(copies)
-
-    def copy_nodes(self) -> bool:
-        from designer.commands import MIME_TYPE, nodes_to_clipboard_json
-
-        nodes = self.selected_nodes()
-        if not nodes:
-            return False
-        text = nodes_to_clipboard_json(nodes)
-        mime = QMimeData()
-        mime.setData(MIME_TYPE, text.encode("utf-8"))
-        mime.setText(text)
-        QApplication.clipboard().setMimeData(mime)
-        return True
-
-    def cut_nodes(self) -> None:
-        if self.copy_nodes():
-            self.delete_nodes()
-
-    def paste_nodes(self) -> None:
-        from designer.commands import MIME_TYPE, nodes_from_clipboard_json
-
-        behavior = self._current_behavior
-        mime = QApplication.clipboard().mimeData()
-        if self.edits is None or behavior is None or mime is None:
-            return
-        text = bytes(mime.data(MIME_TYPE).data()).decode("utf-8") if mime.hasFormat(MIME_TYPE) else mime.text()
-        selected = self.selected_nodes()
-        parent: Any = selected[-1] if selected else behavior
-        try:
-            nodes = nodes_from_clipboard_json(text, parent.type)
-        except DesignerError as exc:
-            self.statusBar().showMessage(f"Cannot paste: {exc}", 8000)
-            return
-        try:
-            with self.edits.macro("Paste"):
-                for node in nodes:
-                    self.edits.insert_node(parent, len(parent.children), node)
-        except DesignerError as exc:
-            self.statusBar().showMessage(f"Cannot paste here: {exc}", 8000)
-            return
-        self.canvas.select_nodes(nodes)
 
     # ------------------------------------------------------------------------------------------------
     # drag and drop a package file
