@@ -43,7 +43,8 @@ def _service(account_id: str) -> str:
 
 
 @pytest.mark.keyring
-def test_add_edit_test_delete_in_the_real_keyring(qtbot: Any, real_store: AccountStore) -> None:
+def test_add_edit_test_delete_in_the_real_keyring(qtbot: Any, real_store: AccountStore, caplog: Any) -> None:
+    caplog.set_level("DEBUG")
     dialog = _open(qtbot, real_store)
     assert dialog.keyring_ok is True and dialog.save_button.isEnabled()
     secret = "s3cr3t-" + uuid.uuid4().hex
@@ -83,6 +84,7 @@ def test_add_edit_test_delete_in_the_real_keyring(qtbot: Any, real_store: Accoun
         dialog.delete_button.click()
     assert real_store.list() == []
     assert keyring.get_password(_service(account.id), "secret_access_key") is None
+    assert secret not in caplog.text  # never logged
 
 
 @pytest.mark.keyring

@@ -90,8 +90,9 @@ def test_trace_click_selects_node_and_placeholders_highlighted(sample_window: An
     texts = dbg.trace_texts()
     row = next(i for i, t in enumerate(texts) if "ENTER action :: Invoke CerbDnsLookup" in t)
     item = dbg.trace_list.item(row)
-    dbg.trace_list.setCurrentItem(item)
-    dbg._trace_clicked(item)
+    dbg.trace_list.scrollToItem(item)
+    rect = dbg.trace_list.visualItemRect(item)
+    qtbot.mouseClick(dbg.trace_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert w.canvas.behavior().title == "Invoke CerbDnsLookup Lambda function"
     assert [n.title for n in w.canvas.selected_nodes()] == ["Invoke CerbDnsLookup Lambda function"]
     # the placeholders the last step changed are highlighted
@@ -174,3 +175,29 @@ def test_wizard_prompts_and_preview(make_window: Any, qtbot: Any) -> None:
     assert ("Handle interaction with worker", "DNS conversational behavior", "switch_behavior") in links
     assert ("DNS conversational behavior", "Invoke CerbDnsLookup Lambda function", "_run_behavior") in links
     wizard.reject()
+
+
+def test_file_import_runs_the_wizard(make_window: Any, qtbot: Any) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from designer.panels.import_wizard import ImportWizard
+    from tests.conftest import SAMPLE_FUNCTIONS, SAMPLE_PACKAGE
+    w = make_window(local_lambda_dir=SAMPLE_FUNCTIONS)
+    w.dialogs.open_path = str(SAMPLE_PACKAGE)
+    seen: list[Any] = []
+
+    def drive() -> None:
+        wizard = QApplication.activeModalWidget()
+        if not isinstance(wizard, ImportWizard):
+            QTimer.singleShot(20, drive)
+            return
+        seen.append(wizard)
+        wizard.next()
+        wizard.accept()
+
+    QTimer.singleShot(0, drive)
+    w.import_dialog()  # File → Import: the window's import_package is the wizard now
+    assert seen, "the wizard was shown"
+    assert [b.name for b in w.package.bots] == ["AWS Lambda Bot"]
+    assert w.undo_stack.count() == 1
