@@ -58,6 +58,10 @@ class SimulationController(QObject):
         canvas = getattr(window, "canvas", None)
         if canvas is not None and hasattr(canvas, "breakpointToggled"):
             canvas.breakpointToggled.connect(self._canvas_breakpoint)
+        from PySide6.QtWidgets import QApplication
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.end)  # a running turn is cancelled at exit
 
     def _document_changed(self, *_args: Any) -> None:
         self.end()
@@ -277,8 +281,11 @@ class SimulationController(QObject):
         entered = [self.to_editor.get(e.node_id, e.node_id) for e in events
                    if e.kind == "enter" and e.node_id is not None]
         if entered:
-            self.path.extend(entered)
-            self._highlight()
+            seen = set(self.path)
+            new = [i for i in dict.fromkeys(entered) if i not in seen]
+            if new:  # a loop re-entering the same nodes does not re-light the canvas
+                self.path.extend(new)
+                self._highlight()
         self.eventsArrived.emit(events)
 
     def _highlight(self) -> None:
@@ -289,7 +296,7 @@ class SimulationController(QObject):
     def _turn(self, turn: Any) -> None:
         self.last_turn = turn
         if turn.path:
-            self.path = [self.to_editor.get(i, i) for i in turn.path]
+            self.path = list(dict.fromkeys(self.to_editor.get(i, i) for i in turn.path))
         self._highlight()
         if turn.state == "paused" and self.conv is not None:
             paused = self.conv._paused_node if hasattr(self.conv, "_paused_node") else None

@@ -477,6 +477,8 @@ class SimulationPanel(QWidget):
         self.message_edit.setPlaceholderText("Say something…")
 
     def _show_prompt(self, turn: Any) -> None:
+        """The prompt's widget: buttons (and image labels) as push buttons; the text prompt's placeholder and
+        default in the input line; date / chooser / file prompts described above the input line."""
         self._clear_prompt()
         if turn.state != "suspended":
             return
@@ -484,24 +486,37 @@ class SimulationPanel(QWidget):
         kind = str(prompt.get("kind", ""))
         buttons = [o for o in turn.outputs if o.kind == "buttons"]
         options = list(prompt.get("options") or (buttons[-1].options if buttons else []))
-        if kind == "buttons" or (buttons and options):
+        if kind == "images":
+            options = [str(x) for x in prompt.get("labels") or []]
+        if options and kind in ("buttons", "images", ""):
             for label in options:
                 b = QPushButton(str(label))
                 b.clicked.connect(lambda _=False, t=str(label): self.say(t))
                 self.prompt_buttons.append(b)
                 self.prompt_layout.addWidget(b)
             self.prompt_layout.addStretch(1)
-        else:
-            placeholder = str(prompt.get("placeholder") or "")
-            texts = [o for o in turn.outputs if o.kind == "text_prompt"]
-            if not placeholder and texts:
-                placeholder = texts[-1].placeholder
-            if kind and kind not in ("text", "text_prompt"):
-                self.prompt_label.setText(f"The bot asks for a {kind} ({prompt.get('context') or 'value'}): "
-                                          "type the answer.")
-            self.message_edit.setPlaceholderText(placeholder or "Say something…")
-            self.message_edit.setFocus()
+            self._update_buttons()
+            return
+        placeholder = str(prompt.get("placeholder") or "")
+        texts = [o for o in turn.outputs if o.kind in ("text_prompt", "prompt")]
+        if not placeholder and texts:
+            placeholder = texts[-1].placeholder
+        if kind == "date":
+            self.prompt_label.setText("The bot asks for a date or time (e.g. tomorrow 5pm).")
+        elif kind == "chooser":
+            query = f", query {prompt.get('query')!r}" if prompt.get("query") else ""
+            self.prompt_label.setText(f"The bot asks you to choose a {prompt.get('context') or 'record'}{query}: "
+                                      "type the record's id.")
+        elif kind == "file":
+            self.prompt_label.setText("The bot asks for a file: type the attachment's id.")
+        elif kind and kind not in ("text", "text_prompt", "wait"):
+            self.prompt_label.setText(f"The bot asks for a {kind}: type the answer.")
+        default = str(prompt.get("default") or "")
+        if default and not self.message_edit.text():
+            self.message_edit.setText(default)
+        self.message_edit.setPlaceholderText(placeholder or "Say something…")
         self._update_buttons()
+        self.message_edit.setFocus()
 
     def prompt_options(self) -> list[str]:
         return [b.text() for b in self.prompt_buttons]
