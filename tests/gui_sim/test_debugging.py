@@ -111,3 +111,30 @@ def test_stop_cancels_a_running_turn(sample_window: Any, qtbot: Any) -> None:
     turn = wait_idle(qtbot, sim, n + 1)
     assert turn.state == "stopped" and turn.stop_reason == "cancelled"
     assert not sim.panel.busy_bar.isVisible()
+
+
+def test_keyboard_shortcuts(sample_window: Any, qtbot: Any) -> None:
+    from PySide6.QtCore import Qt
+    w, sim = sample_window, sample_window.simulation
+    w.activateWindow()
+    qtbot.waitUntil(lambda: w.isActiveWindow(), timeout=5000)
+    sim.panel.select_behavior("DNS conversational behavior")
+    # F9 on the canvas: a breakpoint on the selected node (the canvas's own action)
+    behavior = next(b for b in w.package.all_behaviors() if b.title == "DNS conversational behavior")
+    first = behavior.children[0]
+    w.show_behavior(behavior)
+    w.canvas.select_nodes([first])
+    w.canvas.setFocus()
+    qtbot.keyClick(w.canvas, Qt.Key.Key_F9)
+    assert first.id in sim.controller.breakpoints
+    qtbot.keyClick(w, Qt.Key.Key_F5)  # Run: pauses at the breakpoint on the first node
+    turn = wait_idle(qtbot, sim, 1)
+    assert turn.state == "paused"
+    qtbot.keyClick(w, Qt.Key.Key_F10)  # Step
+    turn = wait_idle(qtbot, sim, 2)
+    assert turn.state == "paused"
+    qtbot.keyClick(w, Qt.Key.Key_F5)  # Continue
+    turn = wait_idle(qtbot, sim, 3)
+    assert turn.state == "suspended"
+    qtbot.keyClick(w, Qt.Key.Key_F5, Qt.KeyboardModifier.ShiftModifier)  # Stop (idle: ends the conversation)
+    assert sim.controller.conv is None
