@@ -39,3 +39,14 @@ def _forget_registered_secrets():
     masking = sys.modules.get("designer.credentials.masking")
     if masking is not None:
         masking.forget_all()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _release_clipboard_before_exit():
+    """Qt frees clipboard data it owns in a C++ exit handler, after Python is gone: a PySide6 QMimeData there
+    crashes the interpreter's exit. Let it go while Python still runs."""
+    yield
+    qt = sys.modules.get("PySide6.QtWidgets")
+    app = qt.QApplication.instance() if qt else None
+    if app is not None and app.clipboard() is not None and app.clipboard().ownsClipboard():
+        app.clipboard().clear()

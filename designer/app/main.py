@@ -21,6 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", nargs="?", help="a Cerb package (.json) to open")
     parser.add_argument("--local-lambda", metavar="DIR",
                         help="a folder of Lambda functions to serve locally for the simulator")
+    parser.add_argument("--smoke", action="store_true",
+                        help="open the sample package, play its conversation against the local Lambda service, exit")
 
 
 def create_window(file: str | None = None, local_lambda: str | None = None, *, dialogs: Any = None) -> Any:
@@ -37,7 +39,8 @@ def create_window(file: str | None = None, local_lambda: str | None = None, *, d
     return window
 
 
-def run(file: str | None = None, local_lambda: str | None = None, *, qt_args: Sequence[str] | None = None) -> int:
+def run(file: str | None = None, local_lambda: str | None = None, *, qt_args: Sequence[str] | None = None,
+        smoke: bool = False) -> int:
     from PySide6.QtWidgets import QApplication
 
     from designer.app.errors import ExceptHook
@@ -46,6 +49,13 @@ def run(file: str | None = None, local_lambda: str | None = None, *, qt_args: Se
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "bot-designer", *(qt_args or [])])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
+    if smoke:
+        from designer.app.smoke import run_smoke
+
+        try:
+            return run_smoke(app)
+        finally:
+            release_clipboard(app)
     window = create_window(file, local_lambda)
     hook = ExceptHook(lambda title, text, details: window.dialogs.error(window, title, text, details))
     hook.install()
@@ -69,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from designer.logging_setup import configure_logging
 
     configure_logging(verbosity=0)
-    return run(args.file, args.local_lambda)
+    return run(args.file, args.local_lambda, smoke=args.smoke)
 
 
 if __name__ == "__main__":

@@ -22,4 +22,4 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    return int(importlib.import_module(_APP_MAIN).run(args.file, args.local_lambda))
+    return int(importlib.import_module(_APP_MAIN).run(args.file, args.local_lambda, smoke=args.smoke))
