@@ -1,20 +1,16 @@
-"""`bot-designer gui [FILE] [--local-lambda DIR]`: open the designer window.
+"""`bot-designer gui [FILE] [--local-lambda DIR] [--smoke]`: open the designer window.
 
-`designer.cli` and `designer.app` are sibling layers (neither imports the other statically); this command is
-the one place the headless CLI hands over to the Qt shell, so it loads `designer.app.main` at run time, the
-way the CLI registry loads its command groups.
+The Qt shell is imported only when this command runs, so the other commands never load Qt.
 """
 from __future__ import annotations
 
 import argparse
-import importlib
 from typing import Any
-
-_APP_MAIN = "designer.app.main"
 
 
 def register(subparsers: Any) -> None:
-    add_arguments = importlib.import_module(_APP_MAIN).add_arguments
+    from designer.app.main import add_arguments  # stdlib-only module: no Qt yet
+
     parser = subparsers.add_parser("gui", help="open the designer window",
                                    description="Open the Bot Designer window, optionally on a package.")
     add_arguments(parser)
@@ -22,4 +18,6 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    return int(importlib.import_module(_APP_MAIN).run(args.file, args.local_lambda, smoke=args.smoke))
+    from designer.app.main import run
+
+    return int(run(args.file, args.local_lambda, smoke=args.smoke))
