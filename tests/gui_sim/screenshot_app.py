@@ -61,13 +61,17 @@ def main(out: str) -> int:
     sim.sim_dock.raise_()
     sim.debug_dock.raise_()
     from PySide6.QtCore import Qt
-    for title in ("Properties", "Minimap", "Problems", "Local Lambda"):
+    for title in ("Outline", "Properties", "Minimap", "Problems", "Local Lambda"):
         dock = window.docks.get(title)
         if dock is not None:
             dock.hide()
     window.resizeDocks([sim.debug_dock], [330], Qt.Orientation.Vertical)
     window.resizeDocks([sim.sim_dock], [430], Qt.Orientation.Horizontal)
-    pump(1.0)
+    pump(0.5)
+    from PySide6.QtGui import QTextCursor
+    sim.panel.transcript.moveCursor(QTextCursor.MoveOperation.End)
+    sim.panel.transcript.ensureCursorVisible()
+    pump(0.5)
     screen = app.primaryScreen()
     shot = screen.grabWindow(0)
     if shot.isNull():

@@ -9,6 +9,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -455,8 +456,8 @@ class SimulationPanel(QWidget):
 
     def _append_html(self, fragment: str) -> None:
         self.transcript.append(fragment)
-        bar = self.transcript.verticalScrollBar()
-        bar.setValue(bar.maximum())
+        self.transcript.moveCursor(QTextCursor.MoveOperation.End)
+        self.transcript.ensureCursorVisible()
         self.transcriptChanged.emit()
 
     def _append_user(self, text: str) -> None:
