@@ -181,7 +181,7 @@ class PreviewPage(QWizardPage):
         layout.addWidget(self.links, 1)
 
     def initializePage(self) -> None:
-        from designer.analysis.graph import behavior_graph
+        from designer.analysis import behavior_graph
         pkg = self.w.configured.package if self.w.configured is not None else self.w.source_package
         self.tree.clear()
         self.links.clear()
