@@ -2,12 +2,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from designer.model import ACTION, Behavior, Node, Package
 from designer.model.links import iter_uid_links, link_target, mentions_package_tags
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+
+def networkx() -> Any:
+    """networkx, imported on first use: it costs ~0.2 s, which the window's cold start does not pay."""
+    import networkx as nx
+
+    return nx
+
 
 # action key → how it reaches another behavior through its behavior_id param
 CALL_ACTIONS = {
@@ -31,7 +40,7 @@ def iter_actions(behavior: Behavior) -> Iterator[tuple[Node, dict[str, Any]]]:
 def behavior_graph(package: Package) -> nx.MultiDiGraph:
     """Nodes: every uid in the package (attr `kind`, `obj` for behaviors). Edges: behavior → target, with
     `kind` (an action key, or "link" for any other {{{uid.x}}}) and `node_id` of the action node."""
-    graph = nx.MultiDiGraph()
+    graph = networkx().MultiDiGraph()
     for bot in package.bots:
         graph.add_node(bot.uid, kind="bot", obj=bot)
     for behavior in package.all_behaviors():
@@ -66,7 +75,7 @@ def subroutine_scope(node: Node) -> str:
 
 def subroutine_graph(behavior: Behavior) -> nx.MultiDiGraph:
     """Nodes: ROOT_SCOPE and each subroutine title. Edges: caller scope → called title (attr node_id)."""
-    graph = nx.MultiDiGraph()
+    graph = networkx().MultiDiGraph()
     graph.add_node(ROOT_SCOPE)
     for title, node in behavior.subroutines().items():
         graph.add_node(title, node_id=node.id)
@@ -79,6 +88,7 @@ def subroutine_graph(behavior: Behavior) -> nx.MultiDiGraph:
 
 def call_cycles(graph: nx.MultiDiGraph) -> list[list[str]]:
     """Cycles through executing calls (run/switch behavior)."""
+    nx = networkx()
     calls = nx.DiGraph()
     calls.add_edges_from((u, v) for u, v, kind in graph.edges(data="kind") if kind in EXECUTING_CALLS)
     return [sorted(c) if len(c) > 1 else c for c in nx.simple_cycles(calls)]

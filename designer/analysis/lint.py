@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
-from designer.analysis.graph import ROOT_SCOPE, behavior_graph, call_cycles, iter_actions, subroutine_graph
+from designer.analysis.graph import ROOT_SCOPE, behavior_graph, call_cycles, iter_actions, networkx, subroutine_graph
 from designer.model import LOOP, OUTCOME, SWITCH, Behavior, Node, Package, Problem
 from designer.model.catalogue import is_known_action
 from designer.model.links import iter_placeholder_names, mentions_package_tags
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 # actions that end or pause a run, so a `["*"]` loop containing one can stop
 LOOP_EXITS = {"_exit", "window_close", "switch_behavior", "prompt_wait"}
@@ -37,7 +38,7 @@ class Paths:
             stack.extend((c, f"{p}.nodes[{k}]") for k, c in enumerate(node.children))
 
 
-Rule = Callable[[Package, Paths, nx.MultiDiGraph], Iterator[Problem]]
+Rule = Callable[[Package, Paths, "nx.MultiDiGraph"], Iterator[Problem]]
 
 
 def _problem(paths: Paths, node: Node, message: str, code: str, severity: str = "warning") -> Problem:
@@ -80,6 +81,7 @@ def rule_placeholders(package: Package, paths: Paths, graph: nx.MultiDiGraph) ->
 
 
 def rule_subroutines(package: Package, paths: Paths, graph: nx.MultiDiGraph) -> Iterator[Problem]:
+    nx = networkx()
     for behavior in package.all_behaviors():
         subs = behavior.subroutines()
         calls = subroutine_graph(behavior)

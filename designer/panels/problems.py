@@ -83,7 +83,8 @@ class ProblemsPanel(QWidget):
         self.package = package
         if package is not None:
             self._unsubscribe = package.events.subscribe(lambda _e: self.schedule())
-        self.refresh_now()
+        self._show([])
+        self.schedule()  # after the first paint: an opened package shows before it is linted
 
     def schedule(self) -> None:
         self.timer.start()

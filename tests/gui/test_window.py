@@ -369,6 +369,7 @@ def test_problems_panel_shows_twitter_warnings_and_click_selects_node(make_windo
     qtbot.waitExposed(window)
     window.open_file(path, prompt=False)
     panel = window.problems
+    qtbot.waitUntil(lambda: len(panel.problems) == 2, timeout=5000)
     assert [p.code for p in panel.problems] == ["unknown-placeholder", "unknown-placeholder"]
     assert panel.list.topLevelItemCount() == 2
     dock = window.docks["Problems"]
