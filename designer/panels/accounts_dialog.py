@@ -459,11 +459,12 @@ class AccountsDialog(QDialog):
             return
         endpoint, key, secret, region = svc.endpoint, svc.access_key_id, svc.secret_access_key, svc.region
         self._status("Saving…")
-        self.tasks.run(lambda: self.store.add("Local Lambda service", "aws",
+        from designer.panels.local_lambda_panel import STORED_ACCOUNT_NAME
+        self.tasks.run(lambda: self.store.add(STORED_ACCOUNT_NAME, "aws",
                                               fields={"access_key_id": key, "region": region,
                                                       "endpoint_url": endpoint},
                                               secrets={"secret_access_key": secret},
-                                              notes="The embedded local Lambda service (endpoint changes per run)."),
+                                              notes="The embedded local Lambda service (re-pointed at each run's endpoint)."),
                        self._saved, self._save_failed)
 
     def _status(self, text: str) -> None:

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -21,12 +21,45 @@ from PySide6.QtWidgets import (
 
 log = logging.getLogger(__name__)
 LOCAL_ACCOUNT_NAME = "Local Lambda (simulator)"
+STORED_ACCOUNT_NAME = "Local Lambda service"  # the stored account the accounts dialog's first-run button makes
+
+
+class _Refresh(QRunnable):
+    """Off the GUI thread: point the stored local-service account at this run's endpoint and keys."""
+
+    def __init__(self, controller: LocalLambdaController, endpoint: str, key: str, secret: str, region: str) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self.signals = controller._signals
+        self.args = (endpoint, key, secret, region)
+
+    def run(self) -> None:
+        endpoint, key, secret, region = self.args
+        try:
+            from designer.credentials import AccountStore
+            store = AccountStore()
+            account = next((a for a in store.list() if a.name == STORED_ACCOUNT_NAME), None)
+            if account is None or account.fields.get("endpoint_url") == endpoint:
+                self.signals.refreshed.emit(False)
+                return
+            store.edit(account.id, fields={"access_key_id": key, "endpoint_url": endpoint, "region": region},
+                       secrets={"secret_access_key": secret})
+        except Exception as exc:  # noqa: BLE001 - no keyring, no account: nothing to refresh
+            log.debug("stored local Lambda account not refreshed: %s", exc)
+            self.signals.refreshed.emit(False)
+            return
+        self.signals.refreshed.emit(True)
+
+
+class _Signals(QObject):
+    refreshed = Signal(bool)
 
 
 class LocalLambdaController(QObject):
     """Owns the LocalLambdaService and a throwaway AWS account (EphemeralAccounts, no keyring) for it."""
 
     statusChanged = Signal()
+    storedAccountRefreshed = Signal(bool)  # True when the stored account was pointed at this run
 
     def __init__(self, functions_dir: str | Path | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -34,6 +67,8 @@ class LocalLambdaController(QObject):
         self.service: Any = None
         self.accounts: Any = None  # EphemeralAccounts holding LOCAL_ACCOUNT_NAME while running
         self.error = ""
+        self._signals = _Signals()
+        self._signals.refreshed.connect(self.storedAccountRefreshed)
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.stop)
@@ -72,6 +107,8 @@ class LocalLambdaController(QObject):
                          secret_access_key=svc.secret_access_key, region=svc.region, endpoint_url=svc.endpoint)
         self.service, self.accounts, self.error = svc, accounts, ""
         log.info("local Lambda service at %s", svc.endpoint)
+        QThreadPool.globalInstance().start(_Refresh(self, svc.endpoint, svc.access_key_id, svc.secret_access_key,
+                                                    svc.region))
         self.statusChanged.emit()
         return svc
 

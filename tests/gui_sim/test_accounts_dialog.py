@@ -115,7 +115,8 @@ def test_bearer_and_headers_forms(qtbot: Any, real_store: AccountStore) -> None:
 
 
 @pytest.mark.keyring
-def test_first_run_hint_adds_the_local_lambda_service(qtbot: Any, real_store: AccountStore) -> None:
+def test_first_run_hint_adds_the_local_lambda_service(qtbot: Any, real_store: AccountStore,
+                                                     monkeypatch: Any) -> None:
     from designer.panels.local_lambda_panel import LocalLambdaController
     from tests.conftest import SAMPLE_FUNCTIONS
 
@@ -137,6 +138,15 @@ def test_first_run_hint_adds_the_local_lambda_service(qtbot: Any, real_store: Ac
         dialog.test_button.click()
         qtbot.waitUntil(lambda: not dialog.status_label.text().startswith("Testing"), timeout=30_000)
         assert dialog.status_label.text().startswith("✔"), dialog.status_label.text()
+        # the next run of the service has a new port and keys: the stored account follows (off the GUI thread)
+        local.stop()
+        monkeypatch.setenv("BOT_DESIGNER_CONFIG_DIR", str(real_store.config_dir))
+        with qtbot.waitSignal(local.storedAccountRefreshed, timeout=10_000) as blocker:
+            svc2 = local.ensure_started()
+        assert blocker.args == [True]
+        again = real_store.get(account.id)
+        assert again.fields["endpoint_url"] == svc2.endpoint != svc.endpoint
+        assert keyring.get_password(_service(account.id), "secret_access_key") == svc2.secret_access_key
         real_store.remove(account.name)
     finally:
         local.stop()
