@@ -2,6 +2,8 @@
 atomic save, autosave + crash recovery, external-change detection and find."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import hashlib
 import logging
 import uuid
@@ -78,6 +80,7 @@ class MainWindow(QMainWindow, NodeEditing):
         self._known_digest: str | None = None
         self.menus: dict[str, QMenu] = {}
         self.docks: dict[str, QDockWidget] = {}
+        self.importer: Callable[[str | Path], bool] | None = None  # File ▸ Import; the import wizard sets it
 
         self.canvas, self.minimap = load_canvas(self)
         self.find_bar = FindBar()
@@ -374,8 +377,15 @@ class MainWindow(QMainWindow, NodeEditing):
         return True
 
     def import_package(self, path: str | Path) -> bool:
+        """Import a package: through the installed importer (the import wizard of the simulation docks), or
+        with the plain prompts dialog."""
+        if self.importer is not None:
+            return bool(self.importer(path))
+        return self.import_with_prompts_dialog(path)
+
+    def import_with_prompts_dialog(self, path: str | Path) -> bool:
         """Import a package as Cerb would: ask its configure prompts, then open the configured copy as a new,
-        unsaved document. (The import wizard extends this.)"""
+        unsaved document."""
         if not self.maybe_save():
             return False
         try:

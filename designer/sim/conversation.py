@@ -185,8 +185,14 @@ class Conversation:
         return unsubscribe
 
     def cancel(self) -> None:
-        """Thread-safe: the running turn stops at the next node."""
+        """Thread-safe: the running turn stops at the next node; asked between turns, the next turn stops at
+        its first node (a Stop pressed just before a worker thread starts the turn is not lost)."""
         self._cancel.set()
+
+    @property
+    def paused_node(self) -> int | None:
+        """The id of the node the run is paused before (breakpoint or step), else None."""
+        return self._paused_node if self.state == "paused" else None
 
     # -- driving --------------------------------------------------------------------------------------------------
     def run(self) -> Turn:
@@ -234,7 +240,6 @@ class Conversation:
     def _drive(self, *, step: bool, start: int | None = None) -> Turn:
         it, opts = self.it, self.sim.options
         start_outputs = len(it.outputs) if start is None else start
-        self._cancel.clear()
         steps = 0
         deadline = time.monotonic() + opts.time_limit_s
         self.path = []
@@ -293,6 +298,7 @@ class Conversation:
                 turn = self._guard(fr, f"step budget: more than {opts.step_budget} node steps in one turn")
             elif time.monotonic() > deadline:
                 turn = self._guard(fr, f"time limit: the turn ran longer than {opts.time_limit_s} s")
+        self._cancel.clear()  # a cancel is consumed by the turn it stopped (or that ended anyway)
         turn.outputs = it.outputs[start_outputs:]
         turn.path = list(self.path)
         self.state = turn.state

@@ -46,8 +46,7 @@ class SimulationDocks:
                 log.debug("tabify failed", exc_info=True)
         self.actions: dict[str, QAction] = {}
         self._menus()
-        self._original_import = getattr(window, "import_package", None)
-        window.import_package = self.import_package  # the wizard replaces the window's prompt dialog
+        window.importer = self.import_package  # the wizard replaces the window's prompts dialog
 
     def _action(self, menu: Any, name: str, text: str, slot: Any, shortcut: str = "") -> QAction:
         action = QAction(text, self.window)
@@ -130,7 +129,7 @@ class SimulationDocks:
             wizard = self.wizard(path)
         except Exception as exc:  # noqa: BLE001 - the window's own import reports the error
             log.warning("import wizard: %s", exc)
-            return bool(self._original_import(path)) if self._original_import is not None else False
+            return bool(self.window.import_with_prompts_dialog(path))
         return bool(wizard.exec())
 
 

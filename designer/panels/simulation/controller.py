@@ -49,7 +49,6 @@ class SimulationController(QObject):
         self.last_turn: Any = None
         self._unsubscribe: Callable[[], None] | None = None
         self._last_start: tuple[Any, ...] | None = None
-        self._stop_requested = False
         if hasattr(window, "documentChanged"):
             window.documentChanged.connect(self._document_changed)
         stack = getattr(window, "undo_stack", None)
@@ -230,16 +229,12 @@ class SimulationController(QObject):
         return self._submit(lambda: conv.say(text), self._turn)
 
     def _on_trace(self, event: Any) -> None:
-        """Worker thread: queue the event for the GUI; re-assert a pending Stop (Conversation._drive clears the
-        cancel flag when a turn starts, so a Stop clicked just before the worker began would be lost)."""
+        """Worker thread: queue the event for the GUI."""
         self.runner.post(event)
-        if self._stop_requested and self.conv is not None:
-            self.conv.cancel()
 
     def stop(self) -> None:
         """Cancel the running turn (thread-safe; it stops before the next node), or end the conversation."""
         if self.busy and self.conv is not None:
-            self._stop_requested = True
             self.conv.cancel()
         else:
             self.end()
@@ -265,7 +260,6 @@ class SimulationController(QObject):
         if self.busy:
             return False
         self._on_done = on_done
-        self._stop_requested = False
         return self.runner.submit(fn)
 
     def _finished(self, result: Any) -> None:
@@ -299,8 +293,7 @@ class SimulationController(QObject):
             self.path = list(dict.fromkeys(self.to_editor.get(i, i) for i in turn.path))
         self._highlight()
         if turn.state == "paused" and self.conv is not None:
-            paused = self.conv._paused_node if hasattr(self.conv, "_paused_node") else None
-            self.reveal(paused)
+            self.reveal(self.conv.paused_node)
         self.turnFinished.emit(turn)
 
     def reveal(self, configured_id: int | None) -> None:
