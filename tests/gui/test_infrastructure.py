@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from designer.model.catalogue import action_specs
+from designer.panels import editors
 from designer.panels import properties as props
 
 
@@ -14,10 +15,10 @@ def test_every_catalogue_param_type_has_an_editor(qapp):
     types = {p["type"] for spec in action_specs().values() for p in spec.params}
     types |= {p["type"] for c in props.condition_catalogue()["conditions"].values() for p in c.get("params", [])}
     types |= {p["type"] for e in props.event_catalogue().values() for p in e.get("params", [])}
-    assert types <= set(props.EDITOR_FACTORY), types - set(props.EDITOR_FACTORY)
+    assert types <= set(editors.EDITOR_FACTORY), types - set(editors.EDITOR_FACTORY)
     for kind in types:
-        editor = props.make_editor({"key": "k", "type": kind, "label": "K", "options": ["a", "b"]})
-        assert isinstance(editor, props.FieldEditor)
+        editor = editors.make_editor({"key": "k", "type": kind, "label": "K", "options": ["a", "b"]})
+        assert isinstance(editor, editors.FieldEditor)
 
 
 def test_catalogue_files_are_well_formed():
@@ -38,7 +39,7 @@ def test_catalogue_files_are_well_formed():
 
 
 def test_bool01_keeps_the_json_type(qapp):
-    editor = props.make_editor({"key": "f", "type": "bool01", "label": "F"})
+    editor = editors.make_editor({"key": "f", "type": "bool01", "label": "F"})
     for value, flipped in (("0", "1"), (0, 1), (False, True)):
         editor.set_value(value)
         editor.box.setChecked(True)
@@ -46,7 +47,7 @@ def test_bool01_keeps_the_json_type(qapp):
 
 
 def test_json_editor_validates(qapp):
-    editor = props.make_editor({"key": "j", "type": "json", "label": "J"})
+    editor = editors.make_editor({"key": "j", "type": "json", "label": "J"})
     editor.set_value({"a": 1})
     assert editor.value() == {"a": 1} and editor.problem() is None
     editor.edit.setPlainText("{bad")
@@ -66,7 +67,7 @@ def test_template_completion_offers_placeholders(qapp, qtbot):
     assert "message" in names and "worker_first_name" in names
     set_vars = {a["var"] for n in behavior.walk() for a in n.actions if a.get("action") == "_set_custom_var"}
     assert set_vars and set_vars <= set(names)
-    editor = props.make_editor({"key": "t", "type": "template", "label": "T"})
+    editor = editors.make_editor({"key": "t", "type": "template", "label": "T"})
     editor.set_placeholders(names)
     qtbot.addWidget(editor)
     editor.show()
@@ -80,7 +81,7 @@ def test_template_completion_offers_placeholders(qapp, qtbot):
 
 
 def test_twig_highlighter_colours_tags(qapp):
-    editor = props.make_editor({"key": "t", "type": "template", "label": "T"})
+    editor = editors.make_editor({"key": "t", "type": "template", "label": "T"})
     editor.set_value("a {{ b }} c")
     block = editor.edit.document().firstBlock()
     formats = block.layout().formats()
