@@ -21,7 +21,7 @@ def folder_size_mb(folder: Path) -> float:
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory) -> Path:
+def bundle(tmp_path_factory, request, artifacts_dir) -> Path:
     pyinstaller = shutil.which("pyinstaller") or str(Path(sys.executable).with_name("pyinstaller"))
     if not Path(pyinstaller).exists():
         pytest.skip("PyInstaller is not installed")
@@ -32,7 +32,11 @@ def bundle(tmp_path_factory) -> Path:
         cwd=ROOT, capture_output=True, text=True, timeout=1200)
     assert result.returncode == 0, result.stderr[-4000:]
     folder = work / "dist" / "bot-designer"
-    print(f"\nbundle: {folder_size_mb(folder):.0f} MB in {folder}")
+    report = f"desktop bundle: {folder_size_mb(folder):.0f} MB (one folder, {sum(1 for _ in folder.rglob('*'))} files)"
+    (artifacts_dir / "bundle-size.txt").write_text(report + "\n")
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"\n{report}")
     return folder
 
 
