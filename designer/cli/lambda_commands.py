@@ -115,7 +115,7 @@ def _credentials(args: argparse.Namespace) -> Any:
 
     if args.account:
         try:
-            from designer.credentials import AccountStore  # type: ignore[attr-defined]
+            from designer.credentials import AccountStore
         except ImportError as exc:
             raise DesignerError(
                 f"Connected accounts are not available in this build ({exc}).",
