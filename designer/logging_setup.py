@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import logging
 
+from designer.credentials.masking import install_secret_masking
+
 
 def configure_logging(verbosity: int = 0) -> None:
     level = logging.WARNING if verbosity <= 0 else logging.INFO if verbosity == 1 else logging.DEBUG
@@ -12,8 +14,4 @@ def configure_logging(verbosity: int = 0) -> None:
         handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
     root.setLevel(level)
-    try:
-        from designer.credentials.masking import install_secret_masking
-    except ImportError:  # credentials not built yet
-        return
-    install_secret_masking()
+    install_secret_masking()  # always: every record on every handler, before anything can log a secret

@@ -5,11 +5,10 @@ import json
 
 import pytest
 
+from designer import locallambda
 from designer.credentials import AccountStore, EphemeralAccounts
 from designer.credentials.probe import probe_aws
 from tests.credentials.conftest import secret_value, unique
-
-locallambda = pytest.importorskip("designer.locallambda", reason="designer.locallambda has not landed yet")
 
 
 @pytest.fixture
@@ -47,3 +46,14 @@ def test_stored_account_test_against_local_lambda(real_store: AccountStore, serv
     assert r.returncode == 0, r.stdout + r.stderr
     assert json.loads(r.stdout)["ok"] is True
     assert service.secret_access_key not in r.stdout + r.stderr
+
+
+def test_profile_account_that_does_not_exist(tmp_path, monkeypatch) -> None:
+    config = tmp_path / "aws-config"
+    config.write_text("[profile other]\nregion = us-east-1\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    eph = EphemeralAccounts()
+    eph.add("SSO", "aws", fields={"profile": "missing-profile"})
+    outcome = probe_aws(eph.aws_credentials("SSO"))
+    assert not outcome.ok and "missing-profile" in outcome.message and "aws configure" in outcome.hint

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import sys
 
 import pytest
 
@@ -121,3 +122,17 @@ def test_concurrent_adds_all_land(memory_keyring, config_dir) -> None:
         t.join()
     assert errors == []
     assert len(store.list()) == 12
+
+
+def test_default_folder_is_the_platform_config_folder(memory_keyring, tmp_path, monkeypatch) -> None:
+    import platformdirs
+
+    monkeypatch.delenv("BOT_DESIGNER_CONFIG_DIR", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))  # where platformdirs looks on Linux
+    store = AccountStore()
+    expected = platformdirs.user_config_path("bot-designer", appauthor=False) / "accounts.json"
+    assert store.path == expected
+    if sys.platform.startswith("linux"):
+        assert expected == tmp_path / "xdg" / "bot-designer" / "accounts.json"
+    store.add("x", "bearer", secrets={"token": "t-12345678"})
+    assert json.loads(expected.read_text())["accounts"][0]["name"] == "x"

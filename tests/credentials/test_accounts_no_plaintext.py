@@ -145,3 +145,53 @@ def test_failed_metadata_write_rolls_back_the_keyring(memory_keyring, config_dir
     assert json.loads(before)["accounts"][0]["name"] == "First"
     assert memory_keyring.entries == entries  # the second account's secret was rolled back
     assert [p.name for p in config_dir.iterdir() if p.name.endswith(".tmp")] == []
+
+
+# -- the real keyrings.alt package (a plaintext file "keyring" some systems install) --------------------------
+def _keyrings_alt_file():  # type: ignore[no-untyped-def]
+    return pytest.importorskip("keyrings.alt.file", reason="keyrings.alt is not installed here")
+
+
+def test_keyrings_alt_plaintext_backend_is_refused(swap_keyring, config_dir, tmp_path) -> None:
+    alt = _keyrings_alt_file()
+    plain = alt.PlaintextKeyring()
+    plain.file_path = str(tmp_path / "keyring_pass.cfg")
+    swap_keyring(plain)
+    status = keyring_status()
+    assert not status.available and "keyrings.alt" in status.message, status
+    secret = secret_value()
+    with pytest.raises(KeyringUnavailableError) as info:
+        AccountStore(config_dir).add("Slack", "bearer", secrets={"token": secret})
+    assert "keyrings.alt" in info.value.message and info.value.hint
+    assert not (tmp_path / "keyring_pass.cfg").exists()
+    assert scan(tmp_path, [secret]) == []
+
+
+def test_cli_refuses_keyrings_alt_selected_by_the_environment(config_dir, tmp_path) -> None:
+    _keyrings_alt_file()
+    from tests.credentials.test_accounts_cli import run
+
+    data = tmp_path / "data"
+    secret = secret_value()
+    r = run(config_dir, "accounts", "add", "Plain", "--provider", "bearer", stdin=secret + "\n",
+            env={"PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring", "XDG_DATA_HOME": str(data),
+                 "HOME": str(tmp_path / "home")})
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "keyrings.alt" in r.stderr and "hint:" in r.stderr
+    assert secret not in r.stdout + r.stderr
+    assert scan(tmp_path, [secret]) == []
+    assert not (config_dir / "accounts.json").exists()
+
+
+@pytest.mark.parametrize("platform, words", [
+    ("linux", ["Secret Service", "gnome-keyring-daemon", "DBUS_SESSION_BUS_ADDRESS", "keyrings.alt"]),
+    ("darwin", ["macOS Keychain", "unlocked", "PYTHON_KEYRING_BACKEND"]),
+    ("win32", ["Windows Credential Locker", "PYTHON_KEYRING_BACKEND"]),
+])
+def test_the_fix_is_specific_to_the_platform(fail_keyring, config_dir, monkeypatch, platform, words) -> None:
+    monkeypatch.setattr(sys, "platform", platform)
+    with pytest.raises(KeyringUnavailableError) as info:
+        AccountStore(config_dir).add("Slack", "bearer", secrets={"token": secret_value()})
+    for word in words:
+        assert word in info.value.hint, (platform, info.value.hint)
+    assert keyring_status().hint == info.value.hint
