@@ -340,6 +340,15 @@ def map_exception(exc: BaseException, function: str, creds: AwsCredentials, atte
     raise exc
 
 
+def attempt_read_timeout(remaining: float) -> float:
+    """An attempt's read timeout: what is left of the deadline, rounded UP to a quarter second.
+
+    Clients are cached per read timeout, so the steps keep the cache small; rounding up overruns the
+    deadline by less than 0.25 s (whole seconds could overrun Connect's 8 s by most of a second).
+    """
+    return max(0.25, math.ceil(max(0.0, remaining) * 4) / 4)
+
+
 def client_for(creds: AwsCredentials, read_timeout: float, function: str = "") -> Any:
     """The cached client, with credential problems (unknown profile…) turned into typed errors."""
     try:
@@ -414,9 +423,7 @@ class Invoker:
         attempt = 0
         while True:
             attempt += 1
-            remaining = deadline - time.monotonic()
-            # clients are cached per read timeout: whole seconds keep the cache small
-            client = client_for(creds, float(max(1, math.ceil(remaining))), request.function)
+            client = client_for(creds, attempt_read_timeout(deadline - time.monotonic()), request.function)
             try:
                 response = client.invoke(**params)
             except Exception as exc:

@@ -8,7 +8,7 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-KINDS = ("throttle", "server_error", "slow", "fail")
+KINDS = ("throttle", "server_error", "slow", "fail", "deny")
 # The x-amzn-ErrorType that botocore maps for each injected 5xx status.
 ERROR_TYPES = {500: "ServiceException", 502: "EC2ThrottledException", 503: "ServiceException",
                504: "ServiceException"}
@@ -27,7 +27,8 @@ class Fault:
 
 class FaultInjector:
     """Rules are consumed in the order they were added. Per call at most one 'slow' rule and one of the
-    outcome rules (throttle / server_error / fail) apply, so "slow AND failing" can be combined."""
+    outcome rules (throttle / server_error / fail) apply, so "slow AND failing" can be combined.
+    A 'deny' rule is checked first and on its own: it also answers DryRun, which is what DryRun checks."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -60,6 +61,11 @@ class FaultInjector:
         """The next n calls return an Unhandled function error with this message; the handler is not run."""
         return self._add(Fault("fail", n, function, message=message))
 
+    def deny(self, n: int = 1, function: str | None = None) -> Fault:
+        """The next n calls (DryRun included) answer 403 AccessDeniedException, as for a caller whose IAM
+        identity lacks lambda:InvokeFunction (the local service has no IAM of its own)."""
+        return self._add(Fault("deny", n, function))
+
     def clear(self) -> None:
         with self._lock:
             self._rules.clear()
@@ -77,6 +83,8 @@ class FaultInjector:
             return self.slow(n, float(spec.get("seconds", 1.0)), fn)
         if kind == "fail":
             return self.fail(n, str(spec.get("message", "injected")), fn)
+        if kind == "deny":
+            return self.deny(n, fn)
         raise ValueError(f"unknown fault kind {kind!r}; expected one of {', '.join(KINDS)}")
 
     def pending(self) -> list[dict[str, Any]]:
@@ -89,7 +97,7 @@ class FaultInjector:
         outcome: Fault | None = None
         with self._lock:
             for rule in list(self._rules):
-                if rule.function not in (None, function):
+                if rule.function not in (None, function) or rule.kind == "deny":
                     continue
                 if rule.kind == "slow" and slow is None:
                     slow = rule
@@ -101,3 +109,14 @@ class FaultInjector:
                 if rule.remaining <= 0:
                     self._rules.remove(rule)
         return slow, outcome
+
+    def take_denial(self, function: str) -> Fault | None:
+        """Consume the first 'deny' rule that applies to this call, if any."""
+        with self._lock:
+            for rule in self._rules:
+                if rule.kind == "deny" and rule.function in (None, function):
+                    rule.remaining -= 1
+                    if rule.remaining <= 0:
+                        self._rules.remove(rule)
+                    return rule
+        return None

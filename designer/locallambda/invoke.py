@@ -77,6 +77,12 @@ class Invoker:
                            f"Could not parse request body into json: Could not parse payload into json: {exc}")
         client_context = self._client_context(headers.get("x-amz-client-context"))
         base_headers = {"x-amzn-RequestId": request_id, "X-Amz-Executed-Version": version.version}
+        if self.svc.faults.take_denial(fn.name) is not None:
+            self.svc.note(f"[{fn.name}] fault: access denied")
+            raise ApiError(403, "AccessDeniedException",
+                           f"User: arn:aws:iam::{self.svc.account_id}:user/local is not authorized to perform: "
+                           f"lambda:InvokeFunction on resource: {self.svc.registry.arn(fn.name, qualifier)} "
+                           "because no identity-based policy allows the lambda:InvokeFunction action")
         if kind == "DryRun":
             return Response(204, b"", base_headers)
         if version.config.runtime.startswith("nodejs") and shutil.which("node") is None:

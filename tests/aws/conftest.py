@@ -12,16 +12,10 @@ import pytest
 
 from designer.aws import clients
 from designer.aws.credentials import AwsCredentials
+from designer.locallambda import LocalLambdaService
+from tests.aws.realaws import Target, deploy_real_aws, local_target, real_aws_reason
 
 FUNCTIONS = Path(__file__).resolve().parent / "functions"
-
-
-def _service_class() -> Any:
-    try:
-        from designer.locallambda import LocalLambdaService
-    except ImportError as exc:  # the service is built by another engineer; skip until it lands
-        pytest.skip(f"designer.locallambda.LocalLambdaService is not available yet ({exc})")
-    return LocalLambdaService
 
 
 @pytest.fixture(scope="session")
@@ -32,8 +26,7 @@ def functions_dir() -> Path:
 @pytest.fixture(scope="session")
 def service(functions_dir: Path) -> Iterator[Any]:
     """One service for the whole session (faults are cleared around every test)."""
-    cls = _service_class()
-    svc = cls(functions_dir, access_key_id="AKIATESTSESSION0001", secret_access_key="s3cr3t-session-key-0001")
+    svc = LocalLambdaService(functions_dir, access_key_id="AKIATESTSESSION0001", secret_access_key="s3cr3t-session-key-0001")
     svc.start()
     try:
         yield svc
@@ -62,8 +55,7 @@ def creds(svc: Any) -> AwsCredentials:
 @pytest.fixture()
 def own_service(functions_dir: Path) -> Iterator[Any]:
     """A service this test may stop (cassette replay with the service gone)."""
-    cls = _service_class()
-    svc = cls(functions_dir, access_key_id="AKIATESTOWN00000002", secret_access_key="own-secret-never-stored-42")
+    svc = LocalLambdaService(functions_dir, access_key_id="AKIATESTOWN00000002", secret_access_key="own-secret-never-stored-42")
     svc.start()
     try:
         yield svc
@@ -95,3 +87,19 @@ def isolated_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterato
     clients.clear_client_cache()
     yield home
     clients.clear_client_cache()
+
+
+@pytest.fixture(scope="session")
+def real_aws() -> Iterator[Target]:
+    reason = real_aws_reason()
+    if reason:
+        pytest.skip(reason)
+    yield from deploy_real_aws()
+
+
+@pytest.fixture(params=["local", pytest.param("aws", marks=pytest.mark.aws)])
+def target(request: pytest.FixtureRequest) -> Target:
+    """The shared invoker tests run against the local service and, opt-in, against real AWS."""
+    if request.param == "aws":
+        return request.getfixturevalue("real_aws")
+    return local_target(request.getfixturevalue("svc"))

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,8 @@ from typing import Any
 import pytest
 
 from designer.cli import main
+from designer.credentials import AccountStore
+from tests.credentials.conftest import real_secret_service_reason
 
 ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS = Path(__file__).resolve().parent / "functions"
@@ -34,7 +37,6 @@ def _cli(*args: str, stdin: str | None = None, env: dict[str, str] | None = None
 @pytest.fixture(scope="module")
 def served() -> Iterator[dict[str, Any]]:
     """`lambda serve` with the secret piped on stdin; yields its ready line."""
-    pytest.importorskip("designer.locallambda")
     proc = subprocess.Popen(
         [sys.executable, "-m", "designer", "lambda", "serve", "--functions", str(FUNCTIONS),
          "--access-key-id", "AKIACLITEST00000001"],
@@ -122,7 +124,6 @@ def test_invoke_connection_refused(closed_port: int) -> None:
 
 
 def test_serve_generates_a_secret_when_stdin_is_empty(tmp_path: Path) -> None:
-    pytest.importorskip("designer.locallambda")
     proc = subprocess.Popen([sys.executable, "-m", "designer", "lambda", "serve", "--functions", str(FUNCTIONS)],
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=_env(), cwd=ROOT)
@@ -139,8 +140,32 @@ def test_serve_rejects_a_missing_folder(tmp_path: Path, capsys: pytest.CaptureFi
     assert "No functions folder" in capsys.readouterr().err
 
 
-def test_invoke_with_an_account_resolves_or_says_why(capsys: pytest.CaptureFixture[str], monkeypatch) -> None:
+def test_invoke_with_an_unknown_account_says_which(capsys: pytest.CaptureFixture[str], monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("BOT_DESIGNER_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setattr("sys.stdin", open(os.devnull))  # noqa: SIM115
     code = main(["lambda", "invoke", "Echo", "--account", "no-such-account-for-tests"])
     assert code in (1, 2)
-    assert "error:" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "error:" in err and "no-such-account-for-tests" in err
+
+
+@pytest.mark.keyring
+def test_invoke_with_a_connected_account_in_the_keyring(served: dict[str, Any], tmp_path: Path) -> None:
+    reason = real_secret_service_reason()
+    if reason:
+        pytest.skip(reason)
+    config = tmp_path / "config"
+    store = AccountStore(config)
+    name = f"Local Lambda {uuid.uuid4().hex[:8]}"
+    store.add(name, "aws", fields={"access_key_id": served["access_key_id"], "region": served["region"],
+                                   "endpoint_url": served["endpoint"]},
+              secrets={"secret_access_key": served["secret_access_key"]})
+    try:
+        done = _cli("lambda", "invoke", "Echo", "--payload", '{"via": "account"}', "--account", name, "--log",
+                    env=_env(BOT_DESIGNER_CONFIG_DIR=str(config)))
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["event"] == {"via": "account"}
+        assert "START RequestId:" in done.stderr
+        assert served["secret_access_key"] not in done.stdout + done.stderr
+    finally:
+        store.remove(name)

@@ -16,6 +16,7 @@ import pytest
 from designer.aws import clients
 from designer.aws.credentials import AwsCredentials
 from designer.aws.errors import (
+    LambdaAccessDeniedError,
     LambdaClientContextTooLargeError,
     LambdaConnectionError,
     LambdaError,
@@ -30,10 +31,20 @@ from designer.aws.errors import (
     LambdaTimeoutError,
     LambdaUnknownKeyError,
 )
-from designer.aws.invoker import CLIENT_CONTEXT_LIMIT, Invoker, InvokeRequest, RetryPolicy
+from designer.aws.invoker import (
+    CLIENT_CONTEXT_LIMIT,
+    Invoker,
+    InvokeRequest,
+    RetryPolicy,
+    attempt_read_timeout,
+    map_exception,
+)
 from designer.errors import DesignerError
+from tests.aws.realaws import Target, with_key, with_secret
 
 FAST = RetryPolicy(max_attempts=4, base_delay=0.01, max_delay=0.05)
+# Tests taking `target` run against the local service and, opt-in (marker `aws`), against real AWS
+# (tests/aws/realaws.py); tests taking `creds`/`svc` need the local service (fault injection, its endpoint).
 
 
 def call(creds: AwsCredentials, function: str = "Echo", payload: Any = None, **kw: Any):
@@ -46,8 +57,8 @@ def assert_actionable(exc: LambdaError) -> None:
 
 
 # ------------------------------------------------------------------ invocation types and options
-def test_request_response_returns_payload_and_metadata(creds: AwsCredentials) -> None:
-    result = call(creds, payload={"a": 1})
+def test_request_response_returns_payload_and_metadata(target: Target) -> None:
+    result = call(target.creds, target.fn("Echo"), payload={"a": 1})
     assert result.status_code == 200
     assert result.payload_json["event"] == {"a": 1}
     assert json.loads(result.payload_bytes) == result.payload_json
@@ -56,36 +67,37 @@ def test_request_response_returns_payload_and_metadata(creds: AwsCredentials) ->
     assert result.request_id
     assert result.attempts == 1
     assert result.log_tail == ""
+    assert result.duration_ms > 0
 
 
-def test_payload_may_be_bytes_or_str(creds: AwsCredentials) -> None:
-    assert call(creds, payload=b'{"b": 2}').payload_json["event"] == {"b": 2}
-    assert call(creds, payload='{"c": 3}').payload_json["event"] == {"c": 3}
+def test_payload_may_be_bytes_or_str(target: Target) -> None:
+    assert call(target.creds, target.fn("Echo"), payload=b'{"b": 2}').payload_json["event"] == {"b": 2}
+    assert call(target.creds, target.fn("Echo"), payload='{"c": 3}').payload_json["event"] == {"c": 3}
 
 
-def test_event_invocation_is_accepted_without_payload(creds: AwsCredentials) -> None:
-    result = call(creds, invocation_type="Event")
+def test_event_invocation_is_accepted_without_payload(target: Target) -> None:
+    result = call(target.creds, target.fn("Echo"), invocation_type="Event")
     assert result.status_code == 202
     assert result.payload_bytes == b""
     assert result.payload_json is None
 
 
-def test_dry_run_checks_without_running(creds: AwsCredentials) -> None:
-    result = call(creds, invocation_type="DryRun")
+def test_dry_run_checks_without_running(target: Target) -> None:
+    result = call(target.creds, target.fn("Echo"), invocation_type="DryRun")
     assert result.status_code == 204
     assert result.payload_bytes == b""
 
 
-def test_log_tail_is_decoded(creds: AwsCredentials) -> None:
-    result = call(creds, log_tail=True)
+def test_log_tail_is_decoded(target: Target) -> None:
+    result = call(target.creds, target.fn("Echo"), log_tail=True)
     assert "START RequestId:" in result.log_tail
     assert "echo handler saw dict" in result.log_tail
     assert "REPORT RequestId:" in result.log_tail
     assert len(result.log_tail.encode()) <= 4096
 
 
-def test_client_context_reaches_the_handler(creds: AwsCredentials) -> None:
-    result = call(creds, client_context={"custom": {"tenant": "acme", "n": 7}})
+def test_client_context_reaches_the_handler(target: Target) -> None:
+    result = call(target.creds, target.fn("Echo"), client_context={"custom": {"tenant": "acme", "n": 7}})
     assert result.payload_json["client_context_custom"] == {"tenant": "acme", "n": 7}
 
 
@@ -100,24 +112,35 @@ def test_too_large_client_context_is_refused_before_sending(closed_port: int) ->
     assert_actionable(info.value)
 
 
-def test_qualifier_alias_latest_and_unknown(creds: AwsCredentials) -> None:
-    assert call(creds, qualifier="live").status_code == 200
-    assert call(creds, qualifier="$LATEST").executed_version == "$LATEST"
+def test_client_context_limit_is_exactly_3583_bytes_of_base64(target: Target) -> None:
+    # '{"custom":{"blob":"…"}}' is 22 bytes + the blob; base64 grows in steps of 4 characters per 3 bytes,
+    # so 2,685 bytes of JSON → 3,580 characters (the largest that fits) and 2,686 → 3,584 (one too many)
+    largest = {"custom": {"blob": "x" * 2663}}
+    result = call(target.creds, target.fn("Echo"), client_context=largest)
+    assert result.payload_json["client_context_custom"] == largest["custom"]  # sent, and seen by the handler
+    with pytest.raises(LambdaClientContextTooLargeError) as info:
+        call(target.creds, target.fn("Echo"), client_context={"custom": {"blob": "x" * 2664}})
+    assert "3,584 bytes" in info.value.message
+
+
+def test_qualifier_alias_latest_and_unknown(target: Target) -> None:
+    assert call(target.creds, target.fn("Echo"), qualifier="live").status_code == 200
+    assert call(target.creds, target.fn("Echo"), qualifier="$LATEST").executed_version == "$LATEST"
     with pytest.raises(LambdaFunctionNotFoundError) as info:
-        call(creds, qualifier="no-such-alias")
+        call(target.creds, target.fn("Echo"), qualifier="no-such-alias")
     assert "Echo" in info.value.message
     assert "qualifier" in info.value.hint
 
 
-def test_published_version_qualifier(creds: AwsCredentials) -> None:
-    client = clients.lambda_client(creds)
-    version = client.publish_version(FunctionName="Echo")["Version"]
-    result = call(creds, qualifier=version)
+def test_published_version_qualifier(target: Target) -> None:
+    client = clients.lambda_client(target.creds)
+    version = client.publish_version(FunctionName=target.fn("Echo"))["Version"]
+    result = call(target.creds, target.fn("Echo"), qualifier=version)
     assert result.executed_version == version
 
 
-def test_full_arn_as_function_name(creds: AwsCredentials, svc: Any) -> None:
-    result = call(creds, function=f"arn:aws:lambda:{svc.region}:123456789012:function:Echo")
+def test_full_arn_as_function_name(target: Target) -> None:
+    result = call(target.creds, function=target.arn("Echo"))
     assert result.status_code == 200
 
 
@@ -170,8 +193,8 @@ def test_no_retry_policy(creds: AwsCredentials, svc: Any) -> None:
     assert info.value.attempts == 1
 
 
-def test_function_errors_are_results_and_never_retried(creds: AwsCredentials) -> None:
-    result = call(creds, function="Raiser", payload={"why": "testing"}, retry=FAST, log_tail=True)
+def test_function_errors_are_results_and_never_retried(target: Target) -> None:
+    result = call(target.creds, target.fn("Raiser"), payload={"why": "testing"}, retry=FAST, log_tail=True)
     assert result.status_code == 200
     assert result.function_error == "Unhandled"
     assert result.attempts == 1
@@ -189,27 +212,45 @@ def test_injected_function_failure_is_not_retried(creds: AwsCredentials, svc: An
 
 
 # ------------------------------------------------------------------ the error catalogue
-def test_function_not_found(creds: AwsCredentials) -> None:
+def test_function_not_found(target: Target) -> None:
     with pytest.raises(LambdaFunctionNotFoundError) as info:
-        call(creds, function="NoSuchFunction")
+        call(target.creds, function="NoSuchFunction")
     assert "NoSuchFunction" in info.value.message
     assert info.value.status == 404
     assert_actionable(info.value)
 
 
-def test_bad_secret(creds: AwsCredentials) -> None:
-    bad = dataclasses.replace(creds, secret_access_key="not-the-secret")
+def test_access_denied_is_typed_and_never_retried(creds: AwsCredentials, svc: Any) -> None:
+    svc.faults.deny(n=1, function="Echo")  # the local service's stand-in for a missing IAM permission
+    with pytest.raises(LambdaAccessDeniedError) as info:
+        call(creds, retry=FAST)
+    err = info.value
+    assert err.status == 403 and err.code == "AccessDeniedException"
+    assert err.attempts == 1  # a permission problem does not go away by retrying
+    assert "not authorized to perform: lambda:InvokeFunction" in err.message
+    assert "lambda:InvokeFunction" in err.hint
+    assert_actionable(err)
+    assert call(creds).ok
+
+
+def test_dry_run_reports_access_denied(creds: AwsCredentials, svc: Any) -> None:
+    svc.faults.deny(n=1, function="Echo")
+    with pytest.raises(LambdaAccessDeniedError):
+        call(creds, invocation_type="DryRun")
+    assert call(creds, invocation_type="DryRun").status_code == 204
+
+
+def test_bad_secret(target: Target) -> None:
     with pytest.raises(LambdaInvalidSignatureError) as info:
-        call(bad)
+        call(with_secret(target, "not-the-secret"), target.fn("Echo"))
     assert "secret" in info.value.hint
     assert "not-the-secret" not in str(info.value)
     assert_actionable(info.value)
 
 
-def test_unknown_access_key(creds: AwsCredentials) -> None:
-    bad = dataclasses.replace(creds, access_key_id="AKIANOBODYKNOWS0000")
+def test_unknown_access_key(target: Target) -> None:
     with pytest.raises(LambdaUnknownKeyError) as info:
-        call(bad)
+        call(with_key(target, "AKIANOBODYKNOWS0000"), target.fn("Echo"))
     assert "access key ID" in info.value.message
     assert_actionable(info.value)
 
@@ -224,9 +265,9 @@ def test_connection_refused_on_a_closed_port(closed_port: int) -> None:
     assert_actionable(info.value)
 
 
-def test_timeout_is_the_deadline(creds: AwsCredentials) -> None:
+def test_timeout_is_the_deadline(target: Target) -> None:
     with pytest.raises(LambdaTimeoutError) as info:
-        call(creds, function="Sleeper", payload={"seconds": 4}, timeout=1.0)
+        call(target.creds, target.fn("Sleeper"), payload={"seconds": 4}, timeout=1.0)
     assert "deadline" in info.value.message or "did not answer" in info.value.message
     assert_actionable(info.value)
 
@@ -241,9 +282,22 @@ def test_payload_too_large_sync_and_event(creds: AwsCredentials) -> None:
         call(creds, payload=b'"' + b"x" * (1024 * 1024) + b'"', invocation_type="Event")
 
 
-def test_invalid_json_payload_is_invalid_request_content(creds: AwsCredentials) -> None:
+def test_the_services_413_maps_to_payload_too_large(creds: AwsCredentials) -> None:
+    # the invoker refuses such payloads before sending; a plain client shows what the service answers
+    raw = clients.lambda_client(creds)
+    with pytest.raises(bce.ClientError) as info:
+        raw.invoke(FunctionName="Echo", Payload=b'"' + b"x" * (6 * 1024 * 1024) + b'"')
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 413
+    error = map_exception(info.value, "Echo", creds)
+    assert isinstance(error, LambdaPayloadTooLargeError)
+    assert error.code == "RequestTooLargeException" and error.exit_code == 2
+    assert "6 MB" in error.hint
+    assert_actionable(error)
+
+
+def test_invalid_json_payload_is_invalid_request_content(target: Target) -> None:
     with pytest.raises(LambdaInvalidRequestError) as info:
-        call(creds, payload=b"this is not json")
+        call(target.creds, target.fn("Echo"), payload=b"this is not json")
     assert info.value.code == "InvalidRequestContentException"
     assert_actionable(info.value)
 
@@ -315,11 +369,16 @@ def test_clients_are_cached_and_reused(creds: AwsCredentials) -> None:
     assert len(clients._clients) == size
     other = dataclasses.replace(creds, region="eu-west-1")
     assert clients.lambda_client(other, read_timeout=30.0) is not a
+    elsewhere = dataclasses.replace(creds, endpoint_url=creds.endpoint_url.replace("127.0.0.1", "localhost"))
+    assert clients.lambda_client(elsewhere, read_timeout=30.0) is not a
+    another_account = dataclasses.replace(creds, access_key_id="AKIAOTHERACCOUNT0001")
+    assert clients.lambda_client(another_account, read_timeout=30.0) is not a
+    assert clients.lambda_client(dataclasses.replace(creds, label="renamed"), read_timeout=30.0) is a
 
 
-def test_errors_are_structured(creds: AwsCredentials) -> None:
+def test_errors_are_structured(target: Target) -> None:
     with pytest.raises(LambdaFunctionNotFoundError) as info:
-        call(creds, function="Missing")
+        call(target.creds, function="Missing")
     data = info.value.to_dict()
     assert data["error"] == "LambdaFunctionNotFoundError"
     assert data["code"] == "ResourceNotFoundException"
@@ -361,6 +420,14 @@ def test_backoff_is_bounded_full_jitter() -> None:
     assert not policy.should_retry(LambdaFunctionNotFoundError("x"))
     assert policy.should_retry(LambdaThrottledError("x"))
     assert not RetryPolicy(retry_server_errors=False).should_retry(LambdaServiceError("x"))
+
+
+def test_attempt_read_timeout_stays_inside_the_deadline() -> None:
+    assert attempt_read_timeout(8.0) == 8.0  # Connect's whole budget, exactly
+    assert attempt_read_timeout(7.3) == 7.5  # after retries: at most a quarter second over, not most of one
+    assert attempt_read_timeout(0.3) == 0.5
+    assert attempt_read_timeout(0.0) == attempt_read_timeout(-1.0) == 0.25  # never a zero (= no) timeout
+    assert len({attempt_read_timeout(29.0 + i / 1000) for i in range(1, 1000)}) == 4  # few distinct clients
 
 
 def test_invalid_invocation_type_and_empty_name(creds: AwsCredentials) -> None:

@@ -2,13 +2,20 @@
 from __future__ import annotations
 
 import json
+import shutil
 from typing import Any
 
 import pytest
 
 from designer.aws import clients
 from designer.aws.credentials import AwsCredentials
-from designer.aws.errors import LambdaFunctionNotFoundError, LambdaInvalidInputError, LambdaThrottledError
+from designer.aws.errors import (
+    LambdaAccessDeniedError,
+    LambdaFunctionNotFoundError,
+    LambdaInvalidInputError,
+    LambdaServiceError,
+    LambdaThrottledError,
+)
 from designer.aws.profiles import (
     ConnectChainBudget,
     LexDependencyFailedError,
@@ -24,6 +31,7 @@ from designer.aws.profiles import (
     validate_lex_response,
 )
 from designer.aws.profiles.connect import validate_string_map
+from tests.aws.realaws import Target
 
 ROLE = "arn:aws:iam::123456789012:role/lambda-exec"
 
@@ -318,8 +326,9 @@ def _exists(creds: AwsCredentials, name: str) -> bool:
         return False
 
 
-def test_runbook_custom_code_create_invoke_delete(creds: AwsCredentials) -> None:
-    result = runbook_custom_code(creds, code=CODE_OK, role_arn=ROLE, runtime="python3.11",
+def test_runbook_custom_code_create_invoke_delete(target: Target) -> None:
+    creds = target.creds  # the local service, and opt-in real AWS (tests/aws/realaws.py)
+    result = runbook_custom_code(creds, code=CODE_OK, role_arn=target.role_arn, runtime=target.python_runtime,
                                  handler_name="lambda_handler", description="made by a test",
                                  tags={"origin": "bot-designer-tests"}, payload={"a": 2, "b": 3})
     out = result.outputs
@@ -334,8 +343,9 @@ def test_runbook_custom_code_create_invoke_delete(creds: AwsCredentials) -> None
     assert not _exists(creds, out["functionName"])
 
 
-def test_runbook_custom_code_deleted_after_a_function_error(creds: AwsCredentials) -> None:
-    result = runbook_custom_code(creds, code=CODE_RAISES, role_arn=ROLE, runtime="python3.11")
+def test_runbook_custom_code_deleted_after_a_function_error(target: Target) -> None:
+    creds = target.creds
+    result = runbook_custom_code(creds, code=CODE_RAISES, role_arn=target.role_arn, runtime=target.python_runtime)
     out = result.outputs
     assert not result.ok
     assert out["invokeFunctionError"] == "Unhandled"
@@ -373,3 +383,72 @@ def test_runbook_custom_code_rejects_compiled_runtimes(creds: AwsCredentials) ->
     result = runbook_custom_code(creds, code="class A {}", role_arn=ROLE, runtime="java17")
     assert isinstance(result.error, LambdaInvalidInputError)
     assert result.outputs["functionWasCreated"] == "false"
+
+
+# ================================================================== seeds' own handlers, and edge cases
+needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not on PATH")
+
+
+def test_connect_seed_result_map_fails_string_map_but_passes_json(creds: AwsCredentials) -> None:
+    # seed 001's own example answers "1234 Main Road": spaces break the STRING_MAP rule the same page states
+    strict = connect_invoke(creds, "ConnectSeedResultMap", {"sentAttributeKey": "sentAttributeValue"})
+    assert strict.outcome == "Error"
+    expected = "'Address' = \"1234 Main Road\" has characters other than alphanumeric, dash and underscore: ' '"
+    assert strict.problems == [expected]
+    relaxed = connect_invoke(creds, "ConnectSeedResultMap", {}, response_validation="JSON",
+                             save_as_attributes={"returnedContactName": "Name"})
+    assert relaxed.outcome == "Success"
+    assert relaxed.external == {"Name": "CustomerName", "Address": "1234 Main Road", "CallerType": "Patient"}
+    assert relaxed.attributes == {"returnedContactName": "CustomerName"}
+
+
+def test_connect_access_denied_is_the_error_branch(creds: AwsCredentials, svc: Any) -> None:
+    svc.faults.deny(n=1, function="ConnectEcho")
+    result = connect_invoke(creds, "ConnectEcho", {})
+    assert result.outcome == "Error"
+    assert isinstance(result.failure, LambdaAccessDeniedError)
+    assert result.invoke is None and result.external == {}
+
+
+def test_connect_server_errors_past_the_retries_is_error(creds: AwsCredentials, svc: Any) -> None:
+    svc.faults.server_error(n=10, status=503, function="ConnectEcho")
+    result = connect_invoke(creds, "ConnectEcho", {})
+    assert result.outcome == "Error"
+    assert isinstance(result.failure, LambdaServiceError)
+    assert result.failure.attempts == 4  # the call and Connect's 3 retries
+    svc.faults.clear()
+
+
+def test_lex_code_hook_timeout_is_424(creds: AwsCredentials) -> None:
+    with pytest.raises(LexDependencyFailedError) as info:
+        lex_codehook(creds, "Sleeper", dict(_order_event(), seconds=4), timeout=1)
+    assert info.value.status_code == 424
+    assert "did not answer within 1 s" in info.value.message
+
+
+@needs_node
+def test_lex_seed_node_handler_with_its_bug_is_424(creds: AwsCredentials) -> None:
+    with pytest.raises(LexDependencyFailedError) as info:
+        lex_codehook(creds, "LexClassifiedsNodeBuggy", _order_event(FlowerType="roses"))
+    assert info.value.status_code == 424
+    assert "close is not defined" in info.value.message
+
+
+@needs_node
+def test_lex_seed_node_handler_fixed_closes_fulfilled(creds: AwsCredentials) -> None:
+    result = lex_codehook(creds, "LexClassifiedsNode", _order_event(FlowerType="roses"))
+    assert result.type == "Close"
+    assert result.dialog_action["fulfillmentState"] == "Fulfilled"
+    assert result.message["content"].startswith("Fulfill intent named OrderFlowers")
+    assert '"FlowerType":"roses"' in result.message["content"]
+    assert result.session_attributes == {"lang": "en"}  # the function sent the session's attributes back
+
+
+def test_runbook_custom_code_log_is_the_last_4kb(creds: AwsCredentials) -> None:
+    code = 'def lambda_handler(event, context):\n    for i in range(400):\n        print(f"line {i:04d} " + "x" * 20)\n' \
+           '    return "done"\n'
+    result = runbook_custom_code(creds, code=code, role_arn=ROLE, runtime="python3.11")
+    log = result.outputs["invokeExecutionLog"]
+    assert result.ok and result.outputs["invokeResponsePayloadString"] == '"done"'
+    assert len(log.encode()) <= 4096 and "REPORT RequestId:" in log and "line 0399" in log
+    assert "line 0000" not in log  # the start of the log fell out of the window

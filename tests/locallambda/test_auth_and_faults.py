@@ -159,3 +159,31 @@ def test_faults_over_http(client: Any, svc: LocalLambdaService) -> None:
     assert client.invoke(FunctionName="echo", Payload=b"{}")["StatusCode"] == 200
     with urllib.request.urlopen(urllib.request.Request(f"{svc.endpoint}/_local/logs?limit=5", headers=secret)) as r:
         assert len(json.loads(r.read())["lines"]) == 5
+
+
+def test_deny_fault_is_access_denied_and_covers_dry_run(client: Any, svc: LocalLambdaService) -> None:
+    svc.faults.deny(n=2, function="echo")
+    for kind in ("RequestResponse", "DryRun"):  # DryRun is exactly the "may the caller invoke?" check
+        with pytest.raises(ClientError) as info:
+            client.invoke(FunctionName="echo", InvocationType=kind, Payload=b"{}")
+        err = info.value.response
+        assert err["Error"]["Code"] == "AccessDeniedException"
+        assert err["ResponseMetadata"]["HTTPStatusCode"] == 403
+        assert "is not authorized to perform: lambda:InvokeFunction" in err["Error"]["Message"]
+        assert "function:echo" in err["Error"]["Message"]
+    assert svc.faults.pending() == []
+    assert client.invoke(FunctionName="echo", InvocationType="DryRun")["StatusCode"] == 204
+
+
+def test_deny_fault_does_not_consume_other_rules(client: Any, svc: LocalLambdaService) -> None:
+    svc.faults.fail(n=1, message="after the denial")
+    svc.faults.deny(n=1)
+    with pytest.raises(ClientError):
+        client.invoke(FunctionName="echo", Payload=b"{}")
+    assert [f["kind"] for f in svc.faults.pending()] == ["fail"]
+    resp = client.invoke(FunctionName="echo", Payload=b"{}")
+    assert json.loads(resp["Payload"].read())["errorMessage"] == "after the denial"
+    with pytest.raises(ValueError, match="unknown fault kind"):
+        svc.faults.add({"kind": "explode"})
+    assert svc.faults.add({"kind": "deny", "n": 1, "function": "echo"}).kind == "deny"
+    svc.faults.clear()
