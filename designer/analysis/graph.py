@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from designer.model import ACTION, Behavior, Node, Package
+from designer.model import ABSENT, ACTION, Behavior, Node, Package
 from designer.model.links import iter_uid_links, link_target, mentions_package_tags
 
 if TYPE_CHECKING:
@@ -38,8 +38,10 @@ def iter_actions(behavior: Behavior) -> Iterator[tuple[Node, dict[str, Any]]]:
 
 
 def behavior_graph(package: Package) -> nx.MultiDiGraph:
-    """Nodes: every uid in the package (attr `kind`, `obj` for behaviors). Edges: behavior → target, with
-    `kind` (an action key, or "link" for any other {{{uid.x}}}) and `node_id` of the action node."""
+    """Nodes: every uid in the package (attr `kind`, `obj` for bots and behaviors). Edges: source → target, with
+    `kind` (an action key, or "link" for any other {{{uid.x}}}), `node_id` of the action node (None when the
+    link is in a behavior's event or variables, a bot, or a record of another collection: then `path` says
+    where) and `dangling` when no object of the package has the target uid."""
     graph = networkx().MultiDiGraph()
     for bot in package.bots:
         graph.add_node(bot.uid, kind="bot", obj=bot)
@@ -47,22 +49,52 @@ def behavior_graph(package: Package) -> nx.MultiDiGraph:
         graph.add_node(behavior.uid, kind="behavior", obj=behavior)
     for uid in package.uids() - set(graph.nodes):
         graph.add_node(uid, kind="record", obj=None)
+    known = frozenset(graph.nodes)  # add_edge adds missing targets, so decide "dangling" against this
+
+    def link(source: str, target: str, kind: str, node_id: int | None, path: str = "") -> None:
+        graph.add_edge(source, target, kind=kind, node_id=node_id, path=path, dangling=target not in known)
+
     for behavior in package.all_behaviors():
         tagged = mentions_package_tags([n.params for n in behavior.walk() if n.params])
         for node, action in iter_actions(behavior):
             key = action.get("action")
             direct = link_target(action.get("behavior_id")) if key in CALL_ACTIONS else None
             if direct:
-                graph.add_edge(behavior.uid, direct, kind=key, node_id=node.id, dangling=direct not in graph)
+                link(behavior.uid, direct, key, node.id)
             if not tagged:
                 continue
             for uid in iter_uid_links({k: v for k, v in action.items() if not (direct and k == "behavior_id")}):
-                graph.add_edge(behavior.uid, uid, kind="link", node_id=node.id, dangling=uid not in graph)
+                link(behavior.uid, uid, "link", node.id)
         for node in behavior.walk() if tagged else ():
             if node.type != ACTION:
                 for uid in iter_uid_links(node.params):
-                    graph.add_edge(behavior.uid, uid, kind="link", node_id=node.id, dangling=uid not in graph)
+                    link(behavior.uid, uid, "link", node.id)
+    for source, path, value in _non_node_values(package):
+        for uid in iter_uid_links(value):
+            link(source, uid, "link", None, path)
     return graph
+
+
+def _non_node_values(package: Package) -> Iterator[tuple[str, str, Any]]:
+    """(source uid, JSON path, value) of everything outside the node trees that may hold links."""
+    for i, bot in enumerate(package.bots):
+        yield bot.uid, f"bots[{i}]", _present(bot.owner, bot.params, bot.extra)
+        for j, behavior in enumerate(bot.behaviors):
+            yield (behavior.uid, f"bots[{i}].behaviors[{j}]",
+                   _present(behavior.event, behavior.variables, behavior.extra))
+    for j, behavior in enumerate(package.behaviors):
+        yield behavior.uid, f"behaviors[{j}]", _present(behavior.bot_id, behavior.event, behavior.variables,
+                                                        behavior.extra)
+    for key, items in package.collections.items():
+        if not isinstance(items, list):
+            continue
+        for i, item in enumerate(items):
+            if isinstance(item, dict) and isinstance(item.get("uid"), str):
+                yield item["uid"], f"{key}[{i}]", item
+
+
+def _present(*values: Any) -> list[Any]:
+    return [v for v in values if v is not ABSENT]
 
 
 def subroutine_scope(node: Node) -> str:
@@ -91,4 +123,10 @@ def call_cycles(graph: nx.MultiDiGraph) -> list[list[str]]:
     nx = networkx()
     calls = nx.DiGraph()
     calls.add_edges_from((u, v) for u, v, kind in graph.edges(data="kind") if kind in EXECUTING_CALLS)
-    return [sorted(c) if len(c) > 1 else c for c in nx.simple_cycles(calls)]
+    return [rotated(c) for c in nx.simple_cycles(calls)]
+
+
+def rotated(cycle: list[str]) -> list[str]:
+    """The cycle in call order, starting at its smallest uid (stable across runs; sorting would scramble it)."""
+    start = cycle.index(min(cycle))
+    return cycle[start:] + cycle[:start]

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from designer.analysis.graph import ROOT_SCOPE, behavior_graph, call_cycles, iter_actions, networkx, subroutine_graph
+from designer.analysis.graph import (
+    ROOT_SCOPE, behavior_graph, call_cycles, iter_actions, networkx, rotated, subroutine_graph,
+)
 from designer.model import LOOP, OUTCOME, SWITCH, Behavior, Node, Package, Problem
 from designer.model.catalogue import is_known_action
 from designer.model.links import iter_placeholder_names, mentions_package_tags
@@ -53,9 +55,14 @@ def is_unconditional(outcome: Node) -> bool:
 def rule_links(package: Package, paths: Paths, graph: nx.MultiDiGraph) -> Iterator[Problem]:
     by_id = {b.uid: b for b in package.all_behaviors()}
     for _, target, data in graph.edges(data=True):
-        node = package.find_node(data["node_id"]) if data.get("dangling") else None
+        if not data.get("dangling"):
+            continue
+        message = f"links to uid {target!r}, which is not in this package"
+        node = package.find_node(data["node_id"]) if data.get("node_id") is not None else None
         if node is not None:
-            yield _problem(paths, node, f"links to uid {target!r}, which is not in this package", "dangling-uid", "error")
+            yield _problem(paths, node, message, "dangling-uid", "error")
+        else:
+            yield Problem(data.get("path", ""), message, "dangling-uid", "error")
     for cycle in call_cycles(graph):
         first = by_id.get(cycle[0])
         path = paths.behavior.get(first.id, "") if first else ""
@@ -95,7 +102,7 @@ def rule_subroutines(package: Package, paths: Paths, graph: nx.MultiDiGraph) -> 
         for title, node in subs.items():
             if title not in reachable:
                 yield _problem(paths, node, f"subroutine {title!r} is never run", "unreachable-subroutine")
-        for cycle in nx.simple_cycles(nx.DiGraph(calls)):
+        for cycle in map(rotated, nx.simple_cycles(nx.DiGraph(calls))):
             node = subs.get(cycle[0])
             if node is not None and ROOT_SCOPE not in cycle:
                 yield _problem(paths, node, "subroutines call each other in a loop: " + " → ".join([*cycle, cycle[0]]),

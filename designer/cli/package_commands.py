@@ -10,7 +10,7 @@ from typing import Any
 from designer.analysis import lint
 from designer.errors import DesignerError
 from designer.io import (
-    PackageFormatError, add_positions, configure_package, decode_json_text, dumps_package, load_package,
+    PackageFormatError, PackageReadError, add_positions, configure_package, decode_json_text, dumps_package, load_package,
     read_package_value, save_package,
 )
 from designer.model import ACTION, LOOP, OUTCOME, Behavior, Node, Package
@@ -20,7 +20,9 @@ EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("validate", help="check packages for errors and lint problems",
-                       description="Check Cerb package files: structure errors (exit 2) and lint warnings.")
+                       description="Check Cerb package files: structure errors, with JSON path, line and column, "
+                       "and lint problems. Exit status: 0 clean (warnings allowed), 1 lint errors (or any warning "
+                       "with --strict), 2 a file that is not a valid package.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="package JSON files")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--strict", action="store_true", help="treat lint warnings as failures (exit 1)")
@@ -59,7 +61,7 @@ def read_package_file(path: Path) -> tuple[Package, str]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise DesignerError(f"cannot read {path}: {exc.strerror or exc}", hint="check the path") from None
+        raise PackageReadError(f"cannot read {path}: {exc.strerror or exc}", hint="check the path") from None
     data, text = decode_json_text(raw, str(path))
     return read_package_value(data, source=str(path), text=text)[0], text
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -152,18 +152,37 @@ def configure_package(package: Package, given: Mapping[str, str] | None = None, 
         except TemplateError:
             return False  # Cerb: a render error makes the value false
 
-    def walk(value: Any) -> Any:
-        if isinstance(value, str):
-            return render(value)
-        if isinstance(value, dict):
-            return {(render(k) if isinstance(k, str) else k): walk(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [walk(v) for v in value]
-        return value
-
     data = package.to_json()
     header = data.pop("package")
-    resolved = {"package": header, **walk(data)}
+    resolved = {"package": header, **render_strings(data, render)}
     resolved = {k: resolved[k] for k in package.to_json()}  # keep the top-level order
     new_package, _ = read_package_value(resolved, source=f"{package.name} (configured)")
     return ConfiguredPackage(new_package, placeholders, uid_ids)
+
+
+def render_strings(value: Any, render: Callable[[str], Any]) -> Any:
+    """A copy of a JSON value with every string (keys too) passed through `render`, in document order.
+
+    Iterative, so a value nested as deep as json.loads accepts never meets the recursion limit."""
+    holder: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any]] = [(holder, 0, value)]  # (target container, key in it, source value)
+    while stack:
+        target, key, item = stack.pop()
+        if isinstance(item, str):
+            target[key] = render(item)
+        elif isinstance(item, dict):
+            out: dict[Any, Any] = {}
+            target[key] = out
+            todo = []
+            for k, v in item.items():
+                new_key = render(k) if isinstance(k, str) else k
+                out[new_key] = None  # claims the key's place now, so the order is the source's
+                todo.append((out, new_key, v))
+            stack.extend(reversed(todo))
+        elif isinstance(item, list):
+            seq: list[Any] = [None] * len(item)
+            target[key] = seq
+            stack.extend((seq, i, item[i]) for i in reversed(range(len(item))))
+        else:
+            target[key] = item
+    return holder[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,6 +46,12 @@ class PackageFormatError(DesignerError):
                          hint="fix the listed places in the JSON (paths are from the top of the file)")
         self.source = source
         self.problems = problems
+
+
+class PackageReadError(DesignerError):
+    """The file cannot be read at all (missing, a folder, no permission): invalid input, like a bad package."""
+
+    exit_code = 2
 
 
 def _type_name(value: Any) -> str:
@@ -285,7 +292,27 @@ def decode_json_text(raw: bytes | str, source: str) -> Any:
         line, col = line_col(text, exc.pos)
         raise PackageFormatError(source, [Problem("", f"invalid JSON: {exc.msg}", "json-syntax", "error", line, col)]) from None
     except RecursionError:
-        raise PackageFormatError(source, [Problem("", "the JSON is nested too deeply to read", "too-deep")]) from None
+        depth, offset = _deepest_point(text)
+        line, col = line_col(text, offset)
+        raise PackageFormatError(source, [Problem("", f"the JSON is nested too deeply to read ({depth} levels)",
+                                                  "too-deep", "error", line, col)]) from None
+
+
+_BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _deepest_point(text: str) -> tuple[int, int]:
+    """(depth, offset) of the first opening bracket at the deepest nesting (strings skipped): error path only."""
+    depth = best = where = 0
+    for m in _BRACKETS.finditer(text):
+        token = m.group()
+        if token in "[{":
+            depth += 1
+            if depth > best:
+                best, where = depth, m.start()
+        elif token in "]}":
+            depth -= 1
+    return best, where
 
 
 @contextmanager
@@ -321,7 +348,8 @@ def load_package(path: str | Path) -> Package:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise DesignerError(f"cannot read {path}: {exc.strerror or exc}", hint="check the path and its permissions") from None
+        raise PackageReadError(f"cannot read {path}: {exc.strerror or exc}",
+                               hint="check the path and its permissions") from None
     return read_package_text(raw, source=str(path))
 
 

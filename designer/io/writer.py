@@ -32,8 +32,15 @@ def dumps_package(package: Package, *, indent: int | None = DEFAULT_INDENT) -> s
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
-    """Write via a temporary file in the same folder + fsync + rename: all or nothing."""
-    path = Path(path)
+    """Write via a temporary file in the same folder + fsync + rename: all or nothing.
+
+    A symlink is followed (the link stays, its target gets the new content). A device or FIFO (`/dev/null`,
+    `/dev/stdout`, a pipe) is written in place: renaming a file over it would replace the device itself.
+    """
+    path = Path(os.path.realpath(path)) if Path(path).is_symlink() else Path(path)
+    if path.exists() and not path.is_file() and not path.is_dir():
+        _write_in_place(path, text)
+        return
     folder = path.parent if str(path.parent) else Path(".")
     try:
         mode = path.stat().st_mode & 0o777 if path.exists() else None
@@ -56,6 +63,15 @@ def atomic_write_text(path: str | Path, text: str) -> None:
             pass
         raise SaveError(f"cannot save {path}: {exc.strerror or exc}; the previous file is unchanged",
                         hint="free some disk space or choose another folder") from None
+
+
+def _write_in_place(path: Path, text: str) -> None:
+    try:
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise SaveError(f"cannot write {path}: {exc.strerror or exc}",
+                        hint="choose a regular file to save to") from None
 
 
 def save_package(package: Package, path: str | Path, *, indent: int | None = DEFAULT_INDENT) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from designer.errors import DesignerError
 from designer.model.events import ChildInserted, ChildRemoved, EventHub, FieldChanged
+from designer.model.links import iter_uid_links, link_target
 from designer.model.nodes import ROOT, SUBROUTINE, Node, structure_error
 from designer.model.records import ABSENT, JsonRecord
 
@@ -171,7 +172,7 @@ class Package(JsonRecord):
             "name": name,
             "revision": 1,
             "requires": {"cerb_version": "9.1.0", "plugins": []},
-            "configure": {"prompts": [], "placeholders": []},
+            "configure": {"placeholders": [], "prompts": []},  # the order of Cerb's bot export
         }
         self.bots: list[Bot] = []
         self.behaviors: list[Behavior] = []  # top-level behaviors (attached to an existing bot by id)
@@ -228,6 +229,27 @@ class Package(JsonRecord):
 
     def bot_by_uid(self, uid: str) -> Bot | None:
         return next((b for b in self.bots if b.uid == uid), None)
+
+    def object_by_uid(self, uid: str) -> Bot | Behavior | dict[str, Any] | None:
+        """The bot, behavior or record (an item of another collection, as JSON) with this uid."""
+        found = self.bot_by_uid(uid) or self.behavior_by_uid(uid)
+        if found is not None:
+            return found
+        for items in self.extra.values():
+            if isinstance(items, list):
+                for item in items:
+                    if isinstance(item, dict) and item.get("uid") == uid:
+                        return item
+        return None
+
+    def follow_link(self, value: Any) -> Bot | Behavior | dict[str, Any] | None:
+        """What a `{{{uid.x}}}` value (e.g. a `behavior_id` param) refers to; None if not a link or dangling."""
+        uid = link_target(value)
+        return self.object_by_uid(uid) if uid else None
+
+    def links_in(self, value: Any) -> list[tuple[str, Bot | Behavior | dict[str, Any] | None]]:
+        """Every `{{{uid.x}}}` inside a JSON value (a node's params, a record…) with its target (None: dangling)."""
+        return [(uid, self.object_by_uid(uid)) for uid in dict.fromkeys(iter_uid_links(value))]
 
     def find_node(self, node_id: int) -> Node | None:
         for behavior in self.all_behaviors():

@@ -7,8 +7,14 @@ import random
 
 import pytest
 
-from designer.io import PackageFormatError, load_package, read_package_text, read_package_value
+from designer.analysis import lint
+from designer.cli.package_commands import render_tree
+from designer.io import (
+    ConfigureError, PackageFormatError, configure_package, dumps_package, load_package, read_package_text,
+    read_package_value,
+)
 from designer.io.reader import MAX_DEPTH
+from designer.model import Problem
 from tests.conftest import FIXTURE_PACKAGES, SAMPLE_PACKAGE
 
 
@@ -160,7 +166,7 @@ def test_fuzz_mutated_real_packages_never_crash():
     rng = random.Random(20261123)
     originals = [json.loads(p.read_text()) for p in FIXTURE_PACKAGES]
     outcomes = {"ok": 0, "error": 0}
-    for i in range(3000):
+    for i in range(5000):
         data = copy.deepcopy(originals[i % len(originals)])
         for _ in range(rng.randint(1, 4)):
             mutate(data, rng)
@@ -175,6 +181,48 @@ def test_fuzz_mutated_real_packages_never_crash():
             str(exc)
             outcomes["error"] += 1
         else:
-            json.loads(json.dumps(package.to_json()))
+            # what validate, show and export do with a package that loads must not crash either
+            json.loads(dumps_package(package))
+            assert all(isinstance(p, Problem) for p in lint(package))
+            for behavior in package.all_behaviors():
+                render_tree(behavior)
+            try:
+                configure_package(package, {str(p.get("key")): "1" for p in package.prompts})
+            except (ConfigureError, PackageFormatError):
+                pass
             outcomes["ok"] += 1
     assert outcomes["ok"] > 100 and outcomes["error"] > 100
+
+
+def json_paths(value, prefix=()):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield (*prefix, k)
+            yield from json_paths(v, (*prefix, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield (*prefix, i)
+            yield from json_paths(v, (*prefix, i))
+
+
+def test_wrong_type_at_every_path_of_the_sample_is_clean():
+    """Systematic, not random: every value of the sample (every level, every key) replaced by each of a few
+    wrongly typed values either loads (and lints) or is refused with problems that all name a path."""
+    original = seed_json()
+    refused = 0
+    for path in json_paths(original):
+        for junk in (None, 0, "x", {}):
+            data = copy.deepcopy(original)
+            target = data
+            for key in path[:-1]:
+                target = target[key]
+            target[path[-1]] = junk
+            try:
+                package, _ = read_package_value(data)
+            except PackageFormatError as exc:
+                refused += 1
+                # only a missing top-level key is reported at the root ("(package)"); everything else has a path
+                assert exc.problems and [p for p in exc.problems if not p.path and p.code != "missing-key"] == [], path
+            else:
+                lint(package)
+    assert refused > 500

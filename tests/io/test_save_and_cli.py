@@ -91,3 +91,97 @@ def test_readme_starts_with_the_two_commands():
     lines = [line for line in (ROOT / "README.md").read_text().splitlines()[:12] if line.strip().startswith("scripts/")]
     assert lines[:2] == ["scripts/run-designer", "scripts/test"]
     assert Path(ROOT / ".ci" / "run").read_text().count("scripts/test") == 1
+
+
+def test_save_follows_a_symlink_and_keeps_it(tmp_path):
+    real = tmp_path / "real.json"
+    real.write_text("{}")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    save_package(load_package(SAMPLE_PACKAGE), link)
+    assert link.is_symlink() and json.loads(real.read_text())["package"]["name"] == "AWS Lambda Bot"
+
+
+def test_save_to_a_fifo_writes_into_it_instead_of_replacing_it(tmp_path):
+    """`export -o /dev/stdout` or a pipe: renaming a temporary file over a device would replace the device."""
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    save_package(load_package(SAMPLE_PACKAGE), fifo)
+    reader.join(timeout=60)
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert json.loads(received[0])["package"]["name"] == "AWS Lambda Bot"
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]
+
+
+def test_help_on_every_command_and_subcommand(capsys):
+    """Every (sub)command of the parser answers --help, found by walking the parser (so new ones are covered)."""
+    import argparse
+
+    from designer.cli import build_parser, main
+
+    def commands(parser, prefix):
+        yield prefix
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    yield from commands(sub, [*prefix, name])
+
+    found = list(commands(build_parser(), []))
+    assert {"validate", "export", "show"} <= {c[0] for c in found if c}
+    for command in found:
+        with pytest.raises(SystemExit) as exit_info:
+            main([*command, "--help"])
+        out = capsys.readouterr().out
+        assert exit_info.value.code == 0 and out.startswith("usage: bot-designer"), command
+        assert "--help" in out
+
+
+def test_export_of_invalid_input_exits_2_and_writes_nothing(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"package": {"name": "x"}, "bots": [{"uid": "b"}]}')
+    out = tmp_path / "out.json"
+    result = run_cli("export", str(bad), "-o", str(out))
+    assert result.returncode == 2 and "bots[0]" in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_validate_reports_lint_with_positions(tmp_path):
+    data = json.loads(SAMPLE_PACKAGE.read_text())
+    data["bots"][0]["behaviors"][3]["nodes"][0]["params"]["actions"][0]["action"] = "acme.teleport"
+    data["bots"][0]["behaviors"][3]["nodes"][0]["params"]["actions"].append(
+        {"action": "_run_behavior", "behavior_id": "{{{uid.behavior_999}}}", "var": "x", "on": "_trigger_va_id"})
+    path = tmp_path / "lint.json"
+    path.write_text(json.dumps(data, indent=2))
+    result = run_cli("validate", "--json", str(path))
+    assert result.returncode == 1  # loads, but a lint error (dangling link) means it will not run as meant
+    [report] = json.loads(result.stdout)
+    by_code = {p["code"]: p for p in report["problems"]}
+    assert by_code["dangling-uid"]["severity"] == "error" and by_code["unknown-action"]["severity"] == "warning"
+    assert by_code["dangling-uid"]["path"] == "bots[0].behaviors[3].nodes[0]"
+    assert by_code["dangling-uid"]["line"] > 1
+    text = run_cli("validate", str(path)).stdout
+    assert f"{path}:{by_code['dangling-uid']['line']}:" in text and "[dangling-uid]" in text
+
+
+def test_show_prints_statuses_action_keys_and_other_collections(tmp_path):
+    data = json.loads(SAMPLE_PACKAGE.read_text())
+    invoke = data["bots"][0]["behaviors"][3]
+    invoke["nodes"][0]["status"] = "disabled"
+    invoke["nodes"].append({"type": "action", "title": "Only in the simulator", "status": "simulator",
+                            "params": {"actions": [{"action": "_exit"}]}})
+    data["records"] = [{"uid": "r", "_context": "task"}]
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(data))
+    out = run_cli("show", str(path)).stdout
+    assert ("- action: Invoke CerbDnsLookup Lambda function [disabled] — _set_custom_var, "
+            "core.va.action.http_request, _set_custom_var") in out
+    assert "- action: Only in the simulator [simulator] — _exit" in out
+    assert "behavior 'Invoke CerbDnsLookup Lambda function' (behavior_181) on event.macro.bot" in out
+    assert "  prompt aws_account_id (chooser): AWS Account:" in out
+    assert "- subroutine: parseResponse()" in out and "records: 1 item(s), kept as is" in out

@@ -53,3 +53,52 @@ def test_unicode_is_escaped_like_php() -> None:
 
 def test_sample_package_is_the_guides_json() -> None:
     assert json.loads(SAMPLE_PACKAGE.read_text()) == json.loads((FIXTURE_PACKAGES[0]).read_text())
+
+
+SHARED_FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "cerb-packages"
+SHARED_SEEDS = SHARED_FIXTURES.parent.parent / "seeds"
+
+
+def guide_json(seed_text: str) -> str:
+    """The package JSON of the guide: the {% raw %} … {% endraw %} block that holds a package."""
+    blocks = [b.split("{% endraw %}")[0] for b in seed_text.split("{% raw %}\n")[1:]]
+    [package] = [b for b in blocks if b.lstrip().startswith('{\n  "package"')]
+    return package
+
+
+def test_every_shared_fixture_is_covered() -> None:
+    """The shared fixtures are all in the round-trip test above (when ../shared is beside the checkout), and the
+    copies that travel with the repository are the same files."""
+    if not SHARED_FIXTURES.is_dir():
+        pytest.skip("../shared is not beside the checkout")
+    shared = shared_packages()
+    assert len(shared) == 11
+    ours = {p.name: p.read_bytes() for p in FIXTURE_PACKAGES}
+    for path in shared:
+        assert ours.get(path.name) == path.read_bytes(), f"tests/fixtures/packages/{path.name} differs from ../shared"
+
+
+def test_sample_package_is_byte_for_byte_the_guides_json() -> None:
+    seeds = sorted(SHARED_SEEDS.glob("000_*.txt")) if SHARED_SEEDS.is_dir() else []
+    if not seeds:
+        pytest.skip("../shared/seeds is not beside the checkout")
+    expected = guide_json(seeds[0].read_text(encoding="utf-8"))
+    assert SAMPLE_PACKAGE.read_text(encoding="utf-8") == expected
+    # the shared fixture is the same package re-indented: same value, same key order
+    fixture = json.loads((SHARED_FIXTURES / "aws-lambda-bot.json").read_text(encoding="utf-8"))
+    assert ordered(json.loads(expected)) == ordered(fixture)
+
+
+def test_sample_package_keeps_the_guides_formatting() -> None:
+    """Without ../shared: the sample is still the guide's text (2-space indent, header keys not indented), not
+    a re-export of it."""
+    text = SAMPLE_PACKAGE.read_text(encoding="utf-8")
+    assert text.startswith('{\n  "package": {\n  "name": "AWS Lambda Bot",\n  "cerb_version": "9.1.0",\n')
+    assert text.endswith("\n    }\n  ]\n}\n") and dumps_package(load_package(SAMPLE_PACKAGE)) != text
+
+
+@pytest.mark.parametrize("path", [*FIXTURE_PACKAGES, *shared_packages()], ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_compact_export_round_trips_too(path: Path) -> None:
+    original = json.loads(path.read_text(encoding="utf-8"))
+    exported = dumps_package(load_package(path), indent=None)
+    assert "\n" not in exported and ordered(json.loads(exported)) == ordered(original)

@@ -108,3 +108,31 @@ def test_new_keys_go_in_cerb_order(package, chat):
 def test_fresh_uid(package):
     assert package.fresh_uid("behavior") == "behavior_182"
     assert package.fresh_uid("bot") == "bot_34"
+
+
+def test_new_objects_are_written_in_cerb_key_order():
+    """cerb-semantics.md §1.5: the order of Cerb's own bot/behavior/node export, for objects made in the editor."""
+    from designer.model import Behavior, Bot, Package
+
+    package = Package("Made here")
+    bot = Bot("bot_1", "Bot")
+    package.insert_bot(0, bot)
+    behavior = Behavior("behavior_1", "Greet")
+    package.insert_behavior(bot, 0, behavior)
+    switch = Node(SWITCH, "Which?", status="live")
+    package.insert_node(behavior, 0, switch)
+    package.insert_node(switch, 0, Node(OUTCOME, "Yes", status="live", params={"groups": []}))
+    data = package.to_json()
+    assert list(data) == ["package", "bots"]
+    assert list(data["package"]) == ["name", "revision", "requires", "configure"]
+    assert list(data["package"]["configure"]) == ["placeholders", "prompts"]
+    assert list(data["bots"][0]) == ["uid", "name", "owner", "is_disabled", "params", "behaviors"]
+    assert list(data["bots"][0]["behaviors"][0]) == ["uid", "title", "is_disabled", "is_private", "priority", "event",
+                                                     "nodes"]
+    node = data["bots"][0]["behaviors"][0]["nodes"][0]
+    assert list(node) == ["type", "title", "status", "nodes"] and list(node["nodes"][0]) == [
+        "type", "title", "status", "params"]
+    behavior.variables = {"var_x": {"key": "var_x", "type": "S"}}
+    behavior.bot_id = "{{{uid.bot_1}}}"
+    assert list(behavior.to_json()) == ["uid", "bot_id", "title", "is_disabled", "is_private", "priority", "event",
+                                        "variables", "nodes"]
