@@ -30,18 +30,29 @@ EXECUTING_CALLS = {"_run_behavior", "switch_behavior"}  # the ones that can recu
 ROOT_SCOPE = ""  # the behavior's main tree, as a caller of subroutines
 
 
-def iter_actions(behavior: Behavior) -> Iterator[tuple[Node, dict[str, Any]]]:
-    for node in behavior.walk():
-        if node.type == ACTION:
-            for action in node.actions:
-                yield node, action
+class BehaviorIndex:
+    """One walk of a behavior, shared by the graphs and every lint rule instead of each walking it again: its
+    nodes in document order, its (action node, action) pairs, and whether any params hold `{{{ }}}` tags."""
+
+    __slots__ = ("nodes", "actions", "tagged")
+
+    def __init__(self, behavior: Behavior) -> None:
+        self.nodes = list(behavior.walk())
+        self.actions = [(node, action) for node in self.nodes if node.type == ACTION for action in node.actions]
+        self.tagged = mentions_package_tags([n.params for n in self.nodes if n.params])
 
 
-def behavior_graph(package: Package) -> nx.MultiDiGraph:
+def index_behaviors(package: Package) -> dict[int, BehaviorIndex]:
+    """A BehaviorIndex per behavior id."""
+    return {b.id: BehaviorIndex(b) for b in package.all_behaviors()}
+
+
+def behavior_graph(package: Package, indexes: dict[int, BehaviorIndex] | None = None) -> nx.MultiDiGraph:
     """Nodes: every uid in the package (attr `kind`, `obj` for bots and behaviors). Edges: source → target, with
     `kind` (an action key, or "link" for any other {{{uid.x}}}), `node_id` of the action node (None when the
     link is in a behavior's event or variables, a bot, or a record of another collection: then `path` says
     where) and `dangling` when no object of the package has the target uid."""
+    indexes = indexes if indexes is not None else index_behaviors(package)
     graph = networkx().MultiDiGraph()
     for bot in package.bots:
         graph.add_node(bot.uid, kind="bot", obj=bot)
@@ -55,8 +66,9 @@ def behavior_graph(package: Package) -> nx.MultiDiGraph:
         graph.add_edge(source, target, kind=kind, node_id=node_id, path=path, dangling=target not in known)
 
     for behavior in package.all_behaviors():
-        tagged = mentions_package_tags([n.params for n in behavior.walk() if n.params])
-        for node, action in iter_actions(behavior):
+        index = indexes[behavior.id]
+        tagged = index.tagged
+        for node, action in index.actions:
             key = action.get("action")
             direct = link_target(action.get("behavior_id")) if key in CALL_ACTIONS else None
             if direct:
@@ -65,7 +77,7 @@ def behavior_graph(package: Package) -> nx.MultiDiGraph:
                 continue
             for uid in iter_uid_links({k: v for k, v in action.items() if not (direct and k == "behavior_id")}):
                 link(behavior.uid, uid, "link", node.id)
-        for node in behavior.walk() if tagged else ():
+        for node in index.nodes if tagged else ():
             if node.type != ACTION:
                 for uid in iter_uid_links(node.params):
                     link(behavior.uid, uid, "link", node.id)
@@ -105,13 +117,13 @@ def subroutine_scope(node: Node) -> str:
     return top.title if top.type == "subroutine" else ROOT_SCOPE
 
 
-def subroutine_graph(behavior: Behavior) -> nx.MultiDiGraph:
+def subroutine_graph(behavior: Behavior, index: BehaviorIndex | None = None) -> nx.MultiDiGraph:
     """Nodes: ROOT_SCOPE and each subroutine title. Edges: caller scope → called title (attr node_id)."""
     graph = networkx().MultiDiGraph()
     graph.add_node(ROOT_SCOPE)
     for title, node in behavior.subroutines().items():
         graph.add_node(title, node_id=node.id)
-    for node, action in iter_actions(behavior):
+    for node, action in (index or BehaviorIndex(behavior)).actions:
         if action.get("action") == "_run_subroutine":
             target = action.get("subroutine")
             graph.add_edge(subroutine_scope(node), target if isinstance(target, str) else "", node_id=node.id)

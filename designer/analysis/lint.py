@@ -6,11 +6,11 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from designer.analysis.graph import (
-    ROOT_SCOPE, behavior_graph, call_cycles, iter_actions, networkx, rotated, subroutine_graph,
+    ROOT_SCOPE, BehaviorIndex, behavior_graph, call_cycles, index_behaviors, networkx, rotated, subroutine_graph,
 )
 from designer.model import LOOP, OUTCOME, SWITCH, Behavior, Node, Package, Problem
 from designer.model.catalogue import is_known_action
-from designer.model.links import iter_placeholder_names, mentions_package_tags
+from designer.model.links import iter_placeholder_names
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -20,11 +20,12 @@ LOOP_EXITS = {"_exit", "window_close", "switch_behavior", "prompt_wait"}
 
 
 class Paths:
-    """JSON paths of behaviors and nodes, computed once per lint run."""
+    """JSON paths of behaviors and nodes, and one walk of each behavior (`index`), computed once per lint run."""
 
     def __init__(self, package: Package) -> None:
         self.of: dict[int, str] = {}
         self.behavior: dict[int, str] = {}
+        self.index: dict[int, BehaviorIndex] = index_behaviors(package)
         for i, bot in enumerate(package.bots):
             for j, behavior in enumerate(bot.behaviors):
                 self._add(behavior, f"bots[{i}].behaviors[{j}]")
@@ -77,9 +78,10 @@ def rule_placeholders(package: Package, paths: Paths, graph: nx.MultiDiGraph) ->
         known |= {key, key[:-2] + "_context"} if key.endswith("_id") else {key}
     known |= {str(p.get("key", "")) for p in package.placeholders}
     for behavior in package.all_behaviors():
-        if not mentions_package_tags([n.params for n in behavior.walk() if n.params]):
+        index = paths.index[behavior.id]
+        if not index.tagged:
             continue
-        for node in behavior.walk():
+        for node in index.nodes:
             for name in dict.fromkeys(iter_placeholder_names(node.params)):
                 if name not in known:
                     hint = f" (did you mean {{{{{{uid.{name}}}}}}}?)" if name in graph else ""
@@ -91,7 +93,7 @@ def rule_subroutines(package: Package, paths: Paths, graph: nx.MultiDiGraph) -> 
     nx = networkx()
     for behavior in package.all_behaviors():
         subs = behavior.subroutines()
-        calls = subroutine_graph(behavior)
+        calls = subroutine_graph(behavior, paths.index[behavior.id])
         for _, target, node_id in calls.edges(data="node_id"):
             if target not in subs:
                 node = package.find_node(node_id)
@@ -111,7 +113,7 @@ def rule_subroutines(package: Package, paths: Paths, graph: nx.MultiDiGraph) -> 
 
 def rule_switches(package: Package, paths: Paths, graph: nx.MultiDiGraph) -> Iterator[Problem]:
     for behavior in package.all_behaviors():
-        for node in behavior.walk():
+        for node in paths.index[behavior.id].nodes:
             if node.type != SWITCH:
                 continue
             outcomes = [c for c in node.children if c.type == OUTCOME]
@@ -149,7 +151,7 @@ def _loop_can_end(loop: Node, subs: dict[str, Node], as_name: str) -> bool:
 def rule_loops(package: Package, paths: Paths, graph: nx.MultiDiGraph) -> Iterator[Problem]:
     for behavior in package.all_behaviors():
         subs = behavior.subroutines()
-        for node in behavior.walk():
+        for node in paths.index[behavior.id].nodes:
             if node.type != LOOP or not isinstance(node.params, dict):
                 continue
             source = node.params.get("foreach_json", "")
@@ -167,10 +169,11 @@ def rule_titles_and_actions(package: Package, paths: Paths, graph: nx.MultiDiGra
         if not behavior.title.strip():
             yield Problem(paths.behavior.get(behavior.id, ""), "the behavior has no title", "empty-title", "warning")
         variables = behavior.variable_defs
-        for node in behavior.walk():
+        index = paths.index[behavior.id]
+        for node in index.nodes:
             if not node.title.strip():
                 yield _problem(paths, node, f"this {node.type} has no title", "empty-title")
-        for node, action in iter_actions(behavior):
+        for node, action in index.actions:
             key = action.get("action")
             if isinstance(key, str) and not is_known_action(key, variables):
                 yield _problem(paths, node, f"unknown action {key!r}: kept as it is, but the simulator cannot run it",
@@ -185,7 +188,7 @@ RULES: tuple[Rule, ...] = (
 def lint(package: Package) -> list[Problem]:
     """Every lint problem, errors first, then in document order."""
     paths = Paths(package)
-    graph = behavior_graph(package)
+    graph = behavior_graph(package, paths.index)
     found = [p for rule in RULES for p in rule(package, paths, graph)]
     order = {"error": 0, "warning": 1, "info": 2}
     return sorted(found, key=lambda p: order[p.severity])

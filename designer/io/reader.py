@@ -13,7 +13,9 @@ from typing import Any
 from designer.errors import DesignerError
 from designer.io.jsonpos import line_col, locate
 from designer.model import ABSENT, NODE_TYPES, STATUSES, Behavior, Bot, Node, Package, Problem, structure_error
-from designer.model.nodes import ROOT
+from designer.model.nodes import ALLOWED_CHILDREN, ROOT
+
+NODE_TYPES_SET = frozenset(NODE_TYPES)
 
 MAX_DEPTH = 200  # nodes nested deeper than this are refused: no real tree comes close, and it bounds recursion
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -201,63 +203,81 @@ class _Reader:
         return behavior
 
     def node(self, data: Any, path: str, parent_kind: str, depth: int) -> Node | None:
+        # The checks below test the well-formed case inline and call expect()/require() only to report a
+        # problem: a 10,000-node package is read in a third less time than with every check going through them.
         if depth > MAX_DEPTH:
             self.error(path, f"nodes are nested more than {MAX_DEPTH} levels deep", "too-deep")
             return None
-        if not self.expect(data, dict, path, "a node") or not self.require(data, ("type", "title"), path, "the node"):
+        if not isinstance(data, dict) or "type" not in data or "title" not in data:
+            if self.expect(data, dict, path, "a node"):
+                self.require(data, ("type", "title"), path, "the node")
             return None
         kind, title = data["type"], data["title"]
-        ok = self.expect(title, str, f"{path}.title", "the title")
-        if not isinstance(kind, str) or kind not in NODE_TYPES:
+        ok = isinstance(title, str) or self.expect(title, str, f"{path}.title", "the title")
+        if not isinstance(kind, str) or kind not in NODE_TYPES_SET:
             self.error(f"{path}.type", f"unknown node type {kind!r} (expected one of {', '.join(NODE_TYPES)})",
                        "node-type")
             return None
-        why = structure_error(parent_kind, kind)
-        if why:
-            self.error(path, why, "structure")
+        if kind not in ALLOWED_CHILDREN.get(parent_kind, ()):
+            self.error(path, structure_error(parent_kind, kind) or "", "structure")
         status = data.get("status", ABSENT)
         if status is not ABSENT and status not in STATUSES:
             self.error(f"{path}.status", f"status must be one of {', '.join(STATUSES)}, not {status!r}", "status")
         params = data.get("params", ABSENT)
         if params is not ABSENT:
-            self.params(kind, params, f"{path}.params")
+            self.params(kind, params, path)
         node = Node(kind, title if ok else "", status=status, params=params)
         node._take_extra(data)
-        node.had_nodes_key = "nodes" in data
-        if "nodes" in data and self.expect(data["nodes"], list, f"{path}.nodes", "'nodes'"):
-            for i, item in enumerate(data["nodes"]):
+        children = data.get("nodes", ABSENT)
+        node.had_nodes_key = children is not ABSENT
+        if children is not ABSENT and (isinstance(children, list) or self.expect(children, list, f"{path}.nodes",
+                                                                                 "'nodes'")):
+            append = node.children.append
+            for i, item in enumerate(children):
                 child = self.node(item, f"{path}.nodes[{i}]", kind, depth + 1)
                 if child is not None:
                     child.parent = node
-                    node.children.append(child)
+                    append(child)
         return node
 
-    def params(self, kind: str, params: Any, path: str) -> None:
+    def params(self, kind: str, params: Any, node_path: str) -> None:
         if params == []:  # PHP writes an empty params array as []
             return
-        if not self.expect(params, dict, path, "params"):
+        if not isinstance(params, dict):
+            self.expect(params, dict, f"{node_path}.params", "params")
             return
         if kind == "action" and "actions" in params:
             actions = params["actions"]
-            if self.expect(actions, list, f"{path}.actions", "'actions'"):
-                for i, action in enumerate(actions):
-                    apath = f"{path}.actions[{i}]"
-                    if self.expect(action, dict, apath, "an action") and self.require(action, ("action",), apath, "it"):
-                        self.expect(action["action"], str, f"{apath}.action", "the action key")
+            if not isinstance(actions, list):
+                self.expect(actions, list, f"{node_path}.params.actions", "'actions'")
+                return
+            for i, action in enumerate(actions):
+                if isinstance(action, dict) and isinstance(action.get("action"), str):
+                    continue
+                apath = f"{node_path}.params.actions[{i}]"
+                if self.expect(action, dict, apath, "an action") and self.require(action, ("action",), apath, "it"):
+                    self.expect(action["action"], str, f"{apath}.action", "the action key")
         elif kind == "outcome" and "groups" in params:
             groups = params["groups"]
-            if self.expect(groups, list, f"{path}.groups", "'groups'"):
-                for i, group in enumerate(groups):
-                    gpath = f"{path}.groups[{i}]"
-                    if self.expect(group, dict, gpath, "a condition group"):
-                        conditions = group.get("conditions", [])
-                        if self.expect(conditions, list, f"{gpath}.conditions", "'conditions'"):
-                            for j, cond in enumerate(conditions):
-                                self.expect(cond, dict, f"{gpath}.conditions[{j}]", "a condition")
+            if not isinstance(groups, list):
+                self.expect(groups, list, f"{node_path}.params.groups", "'groups'")
+                return
+            for i, group in enumerate(groups):
+                gpath = f"{node_path}.params.groups[{i}]"
+                if not isinstance(group, dict):
+                    self.expect(group, dict, gpath, "a condition group")
+                    continue
+                conditions = group.get("conditions", [])
+                if not isinstance(conditions, list):
+                    self.expect(conditions, list, f"{gpath}.conditions", "'conditions'")
+                    continue
+                for j, cond in enumerate(conditions):
+                    if not isinstance(cond, dict):
+                        self.expect(cond, dict, f"{gpath}.conditions[{j}]", "a condition")
         elif kind == "loop":
             for key in ("foreach_json", "as_placeholder"):
-                if key in params:
-                    self.expect(params[key], str, f"{path}.{key}", key)
+                if key in params and not isinstance(params[key], str):
+                    self.expect(params[key], str, f"{node_path}.params.{key}", key)
 
 
 def add_positions(problems: list[Problem], text: str | None) -> list[Problem]:
