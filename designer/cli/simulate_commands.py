@@ -61,7 +61,12 @@ def _print_turn(turn: Any, out: Any) -> None:
             print("bot: [window closed]", file=out)
         elif o.kind == "effect":
             print(f"     (effect: {o.text})", file=out)
-        elif o.kind in ("prompt", "script", "worklist", "emote"):
+        elif o.kind == "prompt":  # date, chooser, file, images: say what is asked, as the chat window shows it
+            spec = o.data or {}
+            detail = o.placeholder or " | ".join(o.options) or " ".join(
+                str(spec[k]) for k in ("context", "query") if spec.get(k))
+            print(f"bot: [{spec.get('kind', 'prompt')} prompt] {detail}".rstrip(), file=out)
+        elif o.kind in ("script", "worklist", "emote"):
             print(f"bot: [{o.data.get('kind', o.kind) if o.data else o.kind}] {o.text}", file=out)
     if turn.state == "error":
         print(f"!! engine error: {turn.error}", file=out)

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from designer.templates import TemplateError, pcre
 from designer.templates.pcre import compile_php_regex
 from designer.templates.php import to_int, to_php_string
 
@@ -50,19 +52,31 @@ def infer_type(value: Any) -> str:
     return TEXT
 
 
+_ASCII_FOLD = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
 def text_match(oper: str, left: str, right: str) -> bool | None:
     """None when the operator is not a text operator (Cerb then leaves the condition passing)."""
-    if oper == "is":
-        return left.lower() == right.lower()
+    if oper == "is":  # strcasecmp / stripos fold ASCII letters only (PHP 8): 'É' is not 'é'
+        return left.translate(_ASCII_FOLD) == right.translate(_ASCII_FOLD)
     if oper == "contains":
-        return right.lower() in left.lower()
-    if oper == "like":
-        pattern = "^" + ".*?".join(re.escape(p) for p in right.split("*")) + "$"
-        return re.match(pattern, left, re.IGNORECASE | re.DOTALL) is not None
+        return right.translate(_ASCII_FOLD) in left.translate(_ASCII_FOLD)
+    if oper == "like":  # DevblocksPlatform::strToRegExp: `*` → `.*?`, anchored, /i (no /s: `.` stops at \n)
+        return _pcre_search("/^" + ".*?".join(re.escape(p) for p in right.split("*")) + "$/i", left)
     if oper == "regexp":
-        compiled = compile_php_regex(right)
-        return bool(compiled is not None and compiled.search(left))
+        return _pcre_search(right, left)
     return None
+
+
+def _pcre_search(pattern: str, subject: str) -> bool:
+    """preg_match with the engine's timeout: a pattern that backtracks too long fails, as PHP's false does."""
+    compiled = compile_php_regex(pattern)
+    if compiled is None:
+        return False
+    try:
+        return pcre.search(compiled, subject) is not None
+    except TemplateError:
+        return False
 
 
 def _strtotime(text: Any, now: datetime) -> datetime | None:

@@ -410,7 +410,7 @@ class Simulator:
         """A conversation with `behavior` (object, uid, id or title). Nothing runs until `run()`."""
         b = self.find_behavior(behavior)
         from designer.sim.actions.core import format_inputs
-        inputs = format_inputs(b, variables or {}) if variables else {}
+        inputs = format_inputs(b, variables or {}, self.now()) if variables else {}
         extra = {**self.options.event_values, **(event_values or {})}
         return Conversation(self, b, inputs, extra)
 
@@ -421,7 +421,7 @@ class Simulator:
         b = self.find_behavior(behavior)
         from designer.sim.actions.core import format_inputs
         extra = {**self.options.event_values, **(event_values or {})}
-        return Conversation(self, b, format_inputs(b, variables or {}), extra, dry=True)
+        return Conversation(self, b, format_inputs(b, variables or {}, self.now()), extra, dry=True)
 
     def interactions(self, point: str = "global", point_params: dict[str, Any] | None = None) -> list[MenuItem]:
         """The interaction menu at `point`: every get-interactions behavior listening there, in priority order."""

@@ -40,6 +40,11 @@ def event_values(sim: Simulator, behavior: Behavior, extra: dict[str, Any]) -> d
         values.update({f"client_{k}": "" for k in ("browser", "browser_version", "ip", "platform", "time", "url")})
     elif key == "event.interactions.get.worker":
         values.update({"point": "global", "point_params": {}})
+    elif key == "event.webhook.received":  # Event_WebhookReceived: the request's parts as http_* placeholders
+        request = extra.get("http_request")
+        request = request if isinstance(request, dict) else {}
+        values.update({f"http_{k}": request.get(k, empty) for k, empty in (
+            ("verb", ""), ("path", ""), ("headers", {}), ("params", {}), ("body", ""), ("client_ip", ""))})
     if bot is not None:
         bot_id = sim.configured.id_of(bot.uid)
         values.update({"va_id": bot_id if bot_id is not None else 0, "va_name": bot.name, "va__label": bot.name,

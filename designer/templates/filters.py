@@ -22,7 +22,7 @@ from designer.templates.php import (
     to_number,
     to_php_string,
 )
-from designer.templates.runtime import MAX_STRING, bounded_concat, check_size
+from designer.templates.runtime import MAX_RANGE, MAX_STRING, bounded_concat, check_size
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +86,8 @@ def batch(items: Any, size: Any, fill: Any = None, preserve_keys: bool = True) -
         chunk_pairs = list(chunk) if preserve_keys else [(i, v) for i, (_, v) in enumerate(chunk)]
         result.append(chunk_pairs)
     if fill is not None and result and len(result[-1]) < size:
+        if size - len(result[-1]) > MAX_RANGE:  # PHP runs out of memory filling it; we refuse first
+            raise SecurityError(f"batch() fill too large ({size} items; the limit is {MAX_RANGE})")
         last = result[-1]
         next_key = max([k for k, _ in last if isinstance(k, int)], default=-1) + 1
         while len(last) < size:

@@ -313,7 +313,9 @@ def pow(a: Any, b: Any) -> Any:
     if small:  # exact integer power only when it cannot explode (PHP overflows to float anyway)
         return normalize_number(x**y)
     try:
-        return float(x) ** float(y)
+        result = float(x) ** float(y)
+        # Python gives a complex number for a negative base and a fractional exponent; PHP gives NAN.
+        return math.nan if isinstance(result, complex) else result
     except OverflowError:
         return math.inf if x > 0 or (isinstance(y, int) and y % 2 == 0) else -math.inf
     except ZeroDivisionError:  # PHP 8: 0 ** -n is INF

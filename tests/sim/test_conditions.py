@@ -19,13 +19,25 @@ def check(cond, values, render=lambda s: s.replace("{{x}}", "MX")):
 @pytest.mark.parametrize(("oper", "value", "left", "expected"), [
     ("is", "Hostname", "hostname", True), ("is", "Hostname", "Hostnames", False), ("!is", "Hostname", "x", True),
     ("contains", "LOOK", "please look up", True), ("!contains", "look", "please look up", False),
+    ("is", "CAFÉ", "café", False), ("is", "Café", "CAFé", True), ("contains", "É", "café", False),  # ASCII fold
     ("like", "cerb*", "Cerb.ai", True), ("like", "*.ai", "cerb.ai.com", False), ("like", "a*c", "a.b.c", True),
+    ("like", "a*c", "a\nb c", False),  # Cerb's strToRegExp has no /s: `*` does not cross a line break
+    ("like", "a/b*", "A/B/c", True), ("like", "(x)*[y]", "(x) [y]", True), ("like", "(x)*", "x", False),
     ("regexp", "/^\\d+$/", "123", True), ("regexp", "/^abc/i", "ABCdef", True), ("regexp", "#x#", "y", False),
     ("!regexp", "/^\\d+$/", "12a", True), ("regexp", "not a pattern", "x", False),
     ("bogus", "x", "y", True),  # an operator the type does not handle: passes
 ])
 def test_text(oper, value, left, expected):
     assert check({"condition": "message", "oper": oper, "value": value}, {"message": left}) is expected
+
+
+def test_catastrophic_patterns_fail_instead_of_hanging():
+    """PHP's preg_match gives false at its backtrack limit; ours times out (regex module) and fails the same way."""
+    evil = {"message": "a" * 40 + "!"}
+    assert not check({"condition": "message", "oper": "regexp", "value": "/^(a|aa)+$/"}, evil)
+    assert check({"condition": "message", "oper": "!regexp", "value": "/^(a|aa)+$/"}, evil)
+    assert not check({"condition": "_custom_script", "tpl": "{{message}}", "oper": "regexp",
+                      "value": "/^(a|aa)+$/"}, evil, render=lambda s: evil["message"])
 
 
 def test_text_value_is_not_templated_and_null_is_empty():

@@ -192,3 +192,50 @@ def test_cli_record_then_replay_without_service_or_account(tmp_path):
     assert rep.returncode == 0, rep.stderr
     assert "bot: * 104.18.50.1" in rep.stdout
     assert rep.stdout == rec.stdout
+
+
+def test_cli_is_interactive_on_a_terminal_once_the_says_run_out():
+    """On a (pseudo-)terminal, after the last --say the CLI asks `you>` and feeds each typed line to the bot."""
+    import os
+    import select
+    import time
+    pty = pytest.importorskip("pty", reason="needs POSIX pseudo-terminals")
+
+    def read_until(fd: int, needle: bytes, deadline: float) -> bytes:
+        out = b""
+        while needle not in out and time.monotonic() < deadline:
+            if not select.select([fd], [], [], 0.5)[0]:
+                continue
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            out += chunk
+        return out
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: stdin/stdout are the terminal
+        os.chdir(ROOT)
+        os.execve(sys.executable, [sys.executable, "-m", "designer", "simulate", str(SEED), "--behavior",
+                                   "DNS conversational behavior", "--local-lambda", str(FUNCTIONS), "--worker-name",
+                                   "Kina", "--say", "Hostname"], {**os.environ, "PYTHONPATH": str(ROOT)})
+    deadline = time.monotonic() + 120
+    try:
+        shown = read_until(fd, b"you> ", deadline)
+        assert b"bot: [text prompt] e.g. cerb.ai" in shown, shown
+        os.write(fd, b"cerb.ai\r")
+        shown += read_until(fd, b"you> ", deadline)
+        os.write(fd, b"Bye\r")
+        shown += read_until(fd, b"[window closed]", deadline)
+        shown += read_until(fd, b"\x00never", min(deadline, time.monotonic() + 10))  # until the child exits
+    finally:
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    text = shown.decode("utf-8", "replace").replace("\r\n", "\n")
+    assert os.waitstatus_to_exitcode(status) == 0, text
+    for line in ("bot: Hi, Kina!", "you: Hostname", "bot: * 104.18.50.1", "bot: What would you like to look up?",
+                 "bot: Bye!", "bot: [window closed]"):
+        assert line in text, text
+    assert text.count("you> ") == 2

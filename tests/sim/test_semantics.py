@@ -325,3 +325,16 @@ def test_switch_behavior_only_to_chat_behaviors():
                       act("next", say("still here"))], extra=[MACRO])
     assert turn.messages == ["still here"]
     assert any("not a chat behavior" in e.message for e in conv.trace)
+
+
+def test_date_inputs_are_formatted_against_the_simulators_clock():
+    """formatVariable's strtotime for a date (E) variable uses the simulator's (pinned) clock, not the machine's."""
+    from datetime import UTC, datetime
+    now = datetime(2030, 6, 1, 12, 0, tzinfo=UTC)
+    variables = {"var_when": {"key": "var_when", "label": "When", "type": "E", "is_private": False, "params": {}}}
+    sim = Simulator(behavior_package([act("set", {"action": "var_when", "value": "+2 days"})],
+                                     variables=variables), options=SimOptions(now=now))
+    started = sim.start("Main", variables={"var_when": "tomorrow"})
+    assert started.dictionary["var_when"] == int(datetime(2030, 6, 2, tzinfo=UTC).timestamp())
+    started.run()
+    assert started.dictionary["var_when"] == int(datetime(2030, 6, 3, 12, 0, tzinfo=UTC).timestamp())

@@ -66,6 +66,7 @@ REFUSED = [
     "{% for i in 1..1000 %}{% for j in 1..1000 %}{% for k in 1..1000 %}{% endfor %}{% endfor %}{% endfor %}",
     "{% set s = 'aaaaaaaaaa' %}{% for i in 1..40 %}{% set s = s ~ s %}{% endfor %}{{ s|length }}",
     "{{ 'a'|repeat(1000000000) }}",
+    "{{ [1, 2]|batch(1000000000, 'x')|length }}",
     "{{ 'a' * 1000000000 }}",
     "{% include 'x' %}",
     "{% import 'x' as y %}",
@@ -116,7 +117,21 @@ BOUNDED = {
     "{{ 9 ** 9 ** 9 }}": "INF",
     "{% set a = [] %}{% for i in 1..50 %}{% set a = [a] %}{% endfor %}{{ a|length }}": "1",
     "{{ d.a }}{{ list.1 }}{{ missing.x.y.z }}": "12",
+    "{% set x = -2 %}{{ x ** 0.5 }}": "NAN",  # not a Python complex number
 }
+
+_LAUGHS = ('<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+           + "".join(f'<!ENTITY {chr(98 + i)} "' + f"&{chr(97 + i)};" * 10 + '">' for i in range(8)) + "]><x>&i;</x>")
+
+
+@pytest.mark.parametrize("document", [
+    _LAUGHS,  # a billion laughs: 10^9 characters if expanded
+    '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',  # an external entity
+])
+def test_xml_entity_attacks_give_false(document: str) -> None:
+    """Expat refuses the amplification and never fetches external entities: xml_decode is false (prints '')."""
+    source = "{% set x = xml_decode(doc) %}{{ x is same as(false) ? 'false' : x }}|{{ x|length }}"
+    assert TemplateEngine().render(source, {"doc": document}) == "false|0"
 
 
 @pytest.mark.parametrize("payload,expected", BOUNDED.items())

@@ -1,6 +1,7 @@
 <?php
 // Differential-test harness: renders JSON lines {"template": ..., "context": {...}} from stdin with PHP Twig 3
 // (the Debian php-twig package) and prints one JSON line per case: {"output": ...} or {"error": ...}.
+// Optional keys: "syntax": "package" (Cerb's package-import lexer), "now": a Unix timestamp (the pinned clock).
 // Cerb's extra filters/functions/tests are ported here the way Cerb 10.4 defines them (what the tests need).
 require_once '/usr/share/php/Twig/autoload.php';
 
@@ -24,10 +25,34 @@ function cerb_dict_set($var, $path, $val) {
     return $var;
 }
 
-$loader = new \Twig\Loader\ArrayLoader([]);
-$twig = new \Twig\Environment($loader, ['autoescape' => false, 'strict_variables' => false, 'cache' => false]);
-$f = function ($name, $fn) use ($twig) { $twig->addFilter(new \Twig\TwigFilter($name, $fn)); };
-$fn = function ($name, $c) use ($twig) { $twig->addFunction(new \Twig\TwigFunction($name, $c)); };
+// A case may pin the clock ("now": a Unix timestamp): a relative or null date is then resolved against it, the
+// way Twig's own date converter resolves it against time(). Numbers and date objects pass through unchanged.
+$NOW = null;
+function pinned_date($date) {
+    global $NOW;
+    if ($NOW === null || $date instanceof \DateTimeInterface || $date instanceof \DateInterval) return $date;
+    $text = $date === null ? 'now' : (string) $date;
+    if (ctype_digit($text) || ($text !== '' && $text[0] === '-' && ctype_digit(substr($text, 1)))) return $date;
+    $d = (new \DateTime('@' . $NOW))->setTimezone(new \DateTimeZone(date_default_timezone_get()));
+    if (@$d->modify($text) === false) throw new \Exception("Failed to parse time string ($text)");
+    return $d;
+}
+
+function cerb_twig($lexer_options) {
+    $twig = new \Twig\Environment(new \Twig\Loader\ArrayLoader([]),
+        ['autoescape' => false, 'strict_variables' => false, 'cache' => false]);
+    cerb_extensions($twig);  // before the lexer: building it initializes the extensions
+    if ($lexer_options) $twig->setLexer(new \Twig\Lexer($twig, $lexer_options));
+    return $twig;
+}
+
+function cerb_extensions($twig) {
+$f = function ($name, $fn, $opts = []) use ($twig) { $twig->addFilter(new \Twig\TwigFilter($name, $fn, $opts)); };
+$fn = function ($name, $c, $opts = []) use ($twig) { $twig->addFunction(new \Twig\TwigFunction($name, $c, $opts)); };
+$env = ['needs_environment' => true];
+$f('date', function ($e, $d, $format = null, $tz = null) { return twig_date_format_filter($e, pinned_date($d), $format, $tz); }, $env);
+$f('date_modify', function ($e, $d, $m) { return twig_date_modify_filter($e, pinned_date($d), $m); }, $env);
+$fn('date', function ($e, $d = null, $tz = null) { return twig_date_converter($e, pinned_date($d), $tz); }, $env);
 
 $f('json_pretty', function ($s) {
     if (!is_string($s)) return '';
@@ -69,12 +94,20 @@ $fn('validate_email', function ($s) { return is_string($s) && false !== filter_v
 $fn('validate_number', function ($s) { return is_numeric($s); });
 $fn('regexp_match_all', function ($p, $s, $g = 0) { $m = []; @preg_match_all($p, (string) $s, $m, PREG_PATTERN_ORDER); if ($g) return $m[$g] ?? []; return $m; });
 $twig->addTest(new \Twig\TwigTest('numeric', function ($v) { return is_numeric($v); }));
+}
+
+$twig = cerb_twig(null);
+// Cerb's package-import lexer (cerb-semantics §1.3): only {{{ }}}, {{% %}}, {{# #}} and #{{ }} are syntax.
+$package_twig = cerb_twig(['tag_variable' => ['{{{', '}}}'], 'tag_block' => ['{{%', '%}}'],
+                           'tag_comment' => ['{{#', '#}}'], 'interpolation' => ['#{{', '}}']]);
 
 while (($line = fgets(STDIN)) !== false) {
     $case = json_decode($line, true);
     if (!is_array($case)) { echo json_encode(['error' => 'bad input']), "\n"; continue; }
+    $NOW = $case['now'] ?? null;
     try {
-        $template = $twig->createTemplate($case['template']);
+        $env = ($case['syntax'] ?? 'twig') === 'package' ? $package_twig : $twig;
+        $template = $env->createTemplate($case['template']);
         $out = $template->render($case['context'] ?: []);
         $json = json_encode(['output' => $out], JSON_INVALID_UTF8_SUBSTITUTE);
         echo $json, "\n";

@@ -28,7 +28,7 @@ def send_message(ctx: ActionContext, a: dict[str, Any]) -> None:
     fmt = a.get("format") if a.get("format") in ("markdown", "html") else ""
     delay = max(0, min(10000, to_int(a.get("delay_ms", 0))))
     if text == "" or not text.strip() and fmt == "markdown":
-        ctx.trace(">>> Sending response message (empty: not shown)")
+        ctx.trace(">>> Sending response message\n", {"format": fmt, "shown": False})  # Cerb's text; not shown
         return
     shown = markdown_html(text) if fmt == "markdown" else text if fmt == "html" else plain_html(text)
     ctx.trace(f">>> Sending response message\n{text}", {"format": fmt})
@@ -49,22 +49,29 @@ def _prompt(ctx: ActionContext, a: dict[str, Any]) -> None:
         spec["options"] = fields["options"] = _split_options(ctx.render(a.get("options", "")))
         spec["style"] = ctx.render(a.get("style", ""))
         spec["colors"] = [a.get("color_from", ""), a.get("color_mid", ""), a.get("color_to", "")]
-    elif kind == "text_prompt":
-        spec["placeholder"] = fields["placeholder"] = ctx.render(a.get("placeholder", "")) or "say something"
-        spec["default"] = ctx.render(a.get("default", ""))
-        spec["mode"] = a.get("mode") or "single"
-    elif kind == "date":
-        spec["placeholder"] = fields["placeholder"] = ctx.render(a.get("placeholder", "")) or \
-            "e.g. tomorrow 5pm, 2 hours"
+    # `described` is Cerb's simulator text for the prompt (its dry-run output, tests/sim/fixtures reference).
+    if kind == "buttons":
+        described = ">>> Prompting with buttons:\n" + "\n".join(spec["options"])
+    elif kind in ("text_prompt", "date"):
+        given = ctx.render(a.get("placeholder", ""))
+        spec["placeholder"] = fields["placeholder"] = given or (
+            "say something" if kind == "text_prompt" else "e.g. tomorrow 5pm, 2 hours")
+        if kind == "text_prompt":
+            spec["default"] = ctx.render(a.get("default", ""))
+            spec["mode"] = a.get("mode") or "single"
+        described = f">>> Prompting with {'text' if kind == 'text_prompt' else 'date'} input\nPlaceholder: {given}"
     elif kind == "chooser":
         spec.update(context=a.get("context", ""), query=ctx.render(a.get("query", "")),
                     selection=a.get("selection", ""))
+        described = (f">>> Prompting with chooser:\nContext: {spec['context']}\nQuery: {spec['query']}\n"
+                     f"Selection: {spec['selection']}")
     elif kind == "images":
         spec.update(images=a.get("images", []), labels=a.get("labels", []))
         fields["options"] = [str(x) for x in a.get("labels", []) or []]
-    label = {"buttons": "buttons", "text_prompt": "text input"}.get(kind, kind)
-    ctx.trace(f">>> Prompting with {label}" + (":\n" + "\n".join(spec.get("options", [])) if kind == "buttons"
-                                                else ""), {"prompt": spec}, kind="prompt")
+        described = ">>> Prompting with images:\n" + "\n".join(fields["options"])  # Cerb says "buttons" here
+    else:
+        described = f">>> Prompting with {'file upload' if kind == 'file' else kind}"
+    ctx.trace(described, {"prompt": spec}, kind="prompt")
     if not ctx.fr.interactive:
         return
     ctx.output("prompt" if kind not in ("buttons", "text_prompt", "wait") else kind, data=spec, **fields)
@@ -79,7 +86,7 @@ for _key in _PROMPTS:
 @action("send_script")
 def send_script(ctx: ActionContext, a: dict[str, Any]) -> None:
     script = ctx.render(a.get("script", ""))
-    ctx.trace(">>> Sending script", {"script": script})
+    ctx.trace(f">>> Sending response script\n{script}", {"script": script})
     ctx.output("script", text=script)
 
 
@@ -94,7 +101,9 @@ def window_close(ctx: ActionContext, a: dict[str, Any]) -> None:
 @action("worklist_open")
 def worklist_open(ctx: ActionContext, a: dict[str, Any]) -> None:
     q = ctx.render(a.get("quick_search", ""))
-    ctx.trace(">>> Opening a worklist", {"context": a.get("context"), "quick_search": q})
+    record_type = str(a.get("context") or "").rsplit(".", 1)[-1].replace("_", " ") or "record"
+    ctx.trace(f">>> Opening a {record_type} worklist with filters:\n{q}",
+              {"context": a.get("context"), "quick_search": q})
     ctx.output("worklist", text=q, data={"context": a.get("context", ""), "quick_search": q,
                                          "worklist_model": a.get("worklist_model")})
     ctx.output("emote", text="opened a worklist.")
@@ -104,9 +113,15 @@ def worklist_open(ctx: ActionContext, a: dict[str, Any]) -> None:
 def webhook_response(ctx: ActionContext, a: dict[str, Any]) -> None:
     resp = ctx.values.setdefault("_http_response_out", {"status": 200, "headers": [], "body": ""})
     if ctx.key == "set_http_status":
-        resp["status"] = to_int(ctx.render(a.get("status_code", a.get("status", "200"))))
-    elif ctx.key == "set_http_header":
-        resp["headers"] += [ln for ln in _split_options(ctx.render(a.get("headers", a.get("value", ""))))]
+        resp["status"] = to_int(ctx.render(a.get("value") or a.get("status_code") or a.get("status") or "200"))
+        what, shown = "status", str(resp["status"])
+    elif ctx.key == "set_http_header":  # Cerb's params: `name` + `value` (one header)
+        name = ctx.render(a.get("name", "")).strip()
+        value = ctx.render(a.get("value", ""))
+        lines = [f"{name}: {value.strip()}"] if name else _split_options(ctx.render(a.get("headers", value)))
+        resp["headers"] += lines
+        what, shown = "response header", "\n".join(lines)
     else:
         resp["body"] = ctx.render(a.get("body", a.get("value", "")))
-    ctx.trace(f"webhook response: {ctx.key}", {"response": dict(resp)})
+        what, shown = "response body", resp["body"]
+    ctx.trace(f">>> Setting HTTP {what}:\n{shown}", {"response": dict(resp)})

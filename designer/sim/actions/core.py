@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from designer.model import Behavior
@@ -29,8 +30,9 @@ def set_custom_var(ctx: ActionContext, a: dict[str, Any]) -> None:
     ctx.trace(f">>> Setting custom placeholder {{{{{var}}}}}:\n{shown}", {"var": var})
 
 
-def format_variable(spec: dict[str, Any], value: Any) -> tuple[bool, Any]:
-    """Cerb's formatVariable: (ok, value); not ok → the input is dropped."""
+def format_variable(spec: dict[str, Any], value: Any, now: datetime | None = None) -> tuple[bool, Any]:
+    """Cerb's formatVariable: (ok, value); not ok → the input is dropped. `now` anchors relative dates (the
+    simulator's clock, which SimOptions.now may pin)."""
     code = str(spec.get("type", "S"))
     if code in ("S", "T", "U"):
         return True, to_php_string(value) if not isinstance(value, (dict, list)) else value
@@ -45,8 +47,7 @@ def format_variable(spec: dict[str, Any], value: Any) -> tuple[bool, Any]:
     if code == "E":
         if re.fullmatch(r"-?\d+", to_php_string(value).strip()):
             return True, int(to_php_string(value))
-        from datetime import UTC, datetime
-        when = _strtotime(value, datetime.now(UTC))
+        when = _strtotime(value, now or datetime.now(UTC))
         return (when is not None), int(when.timestamp()) if when is not None else None
     if code.startswith("ctx_") or code == "contexts":
         ids = php_json_decode(value) if isinstance(value, str) else value
@@ -56,7 +57,7 @@ def format_variable(spec: dict[str, Any], value: Any) -> tuple[bool, Any]:
     return True, value
 
 
-def format_inputs(behavior: Behavior, given: dict[str, Any]) -> dict[str, Any]:
+def format_inputs(behavior: Behavior, given: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
     defs = behavior.variable_defs
     out: dict[str, Any] = {}
     for key, value in given.items():
@@ -64,7 +65,7 @@ def format_inputs(behavior: Behavior, given: dict[str, Any]) -> dict[str, Any]:
         if spec is None:
             out[key] = value
             continue
-        ok, formatted = format_variable(spec, value)
+        ok, formatted = format_variable(spec, value, now)
         if ok:
             out[key] = formatted
     return out
@@ -83,7 +84,7 @@ def set_variable(ctx: ActionContext, a: dict[str, Any]) -> None:
     elif code.startswith("ctx_"):
         value = php_json_decode(ctx.render(a.get("value", "[]"))) or []
     else:
-        ok, value = format_variable(spec, ctx.render(a.get("value", "")))
+        ok, value = format_variable(spec, ctx.render(a.get("value", "")), ctx.it.now())
         if not ok:
             ctx.trace(f"{key}: {value!r} is not a valid {code} value (not set)")
             return
@@ -99,7 +100,7 @@ def run_subroutine(ctx: ActionContext, a: dict[str, Any]) -> None:
         ctx.trace(f"_run_subroutine: no subroutine titled {title!r} (nothing happens)")
         return
     ctx.fr.goto = target
-    ctx.trace(f"run subroutine {title!r}", {"subroutine": title, "target": target.id})
+    ctx.trace(f">>> Running subroutine: {title} (#{target.id})", {"subroutine": title, "target": target.id})
 
 
 @action("_exit")
@@ -117,7 +118,7 @@ def _behavior_ref(ctx: ActionContext, a: dict[str, Any]) -> Behavior | None:
 
 def _inputs(ctx: ActionContext, a: dict[str, Any], target: Behavior) -> tuple[dict[str, Any], list[str]]:
     given = {k: ctx.render(v) if isinstance(v, str) else v for k, v in a.items() if k.startswith("var_")}
-    formatted = format_inputs(target, given)
+    formatted = format_inputs(target, given, ctx.it.now())
     dropped = sorted(set(given) - set(formatted))
     return formatted, dropped
 
@@ -129,6 +130,9 @@ def run_behavior(ctx: ActionContext, a: dict[str, Any]) -> Any:
 
     var = str(a.get("var") or "")
     target = _behavior_ref(ctx, a)
+    if target is None and not ctx.render(a.get("behavior_id", "")).strip():
+        ctx.trace("[ERROR] No behavior is selected. Skipping...", {"behavior_id": a.get("behavior_id")})  # Cerb's
+        return None
     if target is None or not var or _disabled(target):
         why = "no such behavior" if target is None else "no output placeholder" if not var else "it is disabled"
         ctx.trace(f"_run_behavior: not run ({why})", {"behavior_id": a.get("behavior_id")})
