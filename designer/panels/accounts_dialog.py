@@ -450,9 +450,13 @@ class AccountsDialog(QDialog):
 
     # -- the local Lambda service as an account -------------------------------------------------------------
     def add_local_lambda_account(self) -> None:
-        """An AWS account whose endpoint is the running local service and whose keys are the service's."""
+        """An AWS account whose endpoint is the running local service and whose keys are the service's (the
+        service starts now; without a functions folder it serves the bundled sample functions)."""
         if self.local is None or self.keyring_ok is not True:
             return
+        if self.local.functions_dir is None:  # no --local-lambda folder: serve the sample functions
+            from designer.resources import sample_path
+            self.local.set_functions_dir(sample_path("functions"))
         svc = self.local.ensure_started()
         if svc is None:
             self._status(f"⚠ The local Lambda service did not start: {self.local.error}")

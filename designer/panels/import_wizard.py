@@ -103,20 +103,7 @@ class PromptsPage(QWizardPage):
             params = prompt.get("params") if isinstance(prompt.get("params"), dict) else {}
             kind = prompt.get("type")
             if kind == "chooser" and params.get("context") == CONNECTED_ACCOUNT:
-                combo = QComboBox()
-                combo.addItem("(choose an account)", "")
-                try:
-                    accounts = self.w.accounts.list()
-                    matches = [a.id for a in self.w.accounts.match_prompt(str(params.get("query") or ""))]
-                except Exception as exc:  # noqa: BLE001 - shown on the page
-                    accounts, matches = [], []
-                    self.error_label.setText(str(exc))
-                for a in accounts:
-                    combo.addItem(f"{a.name} ({a.provider})", a.id)
-                if matches:
-                    combo.setCurrentIndex(max(0, combo.findData(matches[0])))
-                combo.setToolTip(f"Accounts matching {params.get('query')!r} are pre-selected")
-                widget: QWidget = combo
+                widget: QWidget = self._account_chooser(str(params.get("query") or ""))
             elif kind == "picklist":
                 combo = QComboBox()
                 options = params.get("options", [])
@@ -134,6 +121,31 @@ class PromptsPage(QWizardPage):
             self.widgets[key] = widget
             self.form.addRow(label, widget)
         self.form.addRow(self.error_label)
+
+    def _account_chooser(self, query: str) -> QComboBox:
+        """The accounts matching the prompt's chooser query, best match first and pre-selected; below a
+        separator the other accounts (Cerb's chooser would let the user widen the query to reach them)."""
+        combo = QComboBox()
+        combo.addItem("(choose an account)", "")
+        try:
+            accounts = self.w.accounts.list()
+            matches = self.w.accounts.match_prompt(query) if query else list(accounts)
+        except Exception as exc:  # noqa: BLE001 - shown on the page
+            accounts, matches = [], []
+            self.error_label.setText(str(exc))
+        matched = {a.id for a in matches}
+        for a in matches:
+            combo.addItem(f"{a.name} ({a.provider})", a.id)
+        others = [a for a in accounts if a.id not in matched]
+        if others:
+            combo.insertSeparator(combo.count())
+            for a in others:
+                combo.addItem(f"{a.name} ({a.provider}) — does not match the query", a.id)
+        if matches:
+            combo.setCurrentIndex(1)
+        combo.setToolTip(f"Accounts matching {query!r} are listed first; the best match is pre-selected"
+                         if query else "")
+        return combo
 
     def values(self) -> dict[str, str]:
         out: dict[str, str] = {}

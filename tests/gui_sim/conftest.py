@@ -11,11 +11,14 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QStandardPaths
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtWidgets import QWizard
 
 QStandardPaths.setTestModeEnabled(True)
 
 from tests.conftest import SAMPLE_FUNCTIONS, SAMPLE_PACKAGE
+
+LEFT = Qt.MouseButton.LeftButton
 
 
 class Dialogs:
@@ -85,9 +88,12 @@ def sample_window(make_window: Any, qtbot: Any) -> Any:
     wizard = sim.wizard(SAMPLE_PACKAGE)
     wizard.show()
     qtbot.waitExposed(wizard)
-    wizard.next()  # prompts → preview (validates and configures)
+    assert "Local Lambda" in wizard.prompts_page.widgets["aws_account_id"].currentText()
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), LEFT)  # prompts → preview (configures)
     assert wizard.configured is not None, wizard.prompts_page.error_label.text()
-    wizard.accept()
+    assert wizard.currentPage() is wizard.preview_page
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), LEFT)  # one undoable import
+    assert wizard.result() == QWizard.DialogCode.Accepted
     sim.panel.delay_scale = 0.0
     window.show()
     return window

@@ -72,6 +72,14 @@ def main(out: str) -> int:
     sim.panel.transcript.moveCursor(QTextCursor.MoveOperation.End)
     sim.panel.transcript.ensureCursorVisible()
     pump(0.5)
+    # the screenshot must show what it is for: the answer, the trace and the call, in visible docks
+    dbg = sim.debugger
+    shown = {"answer": "104.18.50.1" in sim.panel.transcript_text(), "trace": dbg.trace_list.count() > 0,
+             "call": "CerbDnsLookup" in dbg.call_view.toPlainText(),
+             "docks": sim.sim_dock.isVisible() and sim.debug_dock.isVisible() and dbg.call_view.isVisible()
+             and dbg.trace_list.isVisible()}
+    if not all(shown.values()):
+        raise SystemExit(f"the window does not show the conversation: {shown}")
     screen = app.primaryScreen()
     shot = screen.grabWindow(0)
     if shot.isNull():

@@ -73,10 +73,13 @@ def test_add_edit_test_delete_in_the_real_keyring(qtbot: Any, real_store: Accoun
     assert real_store.get("Test AWS").fields["region"] == "us-east-2"
     assert keyring.get_password(_service(account.id), "secret_access_key") == secret
 
-    # test: off the GUI thread; the closed port fails and the outcome is shown
+    # test: off the GUI thread; nothing listens on port 9, so the outcome shown is a failure
     dialog.test_button.click()
+    assert dialog.status_label.text() == "Testing…" and not dialog.test_button.isEnabled()
     qtbot.waitUntil(lambda: not dialog.status_label.text().startswith("Testing"), timeout=30_000)
-    assert dialog.status_label.text().startswith(("✘", "✔"))
+    assert dialog.status_label.text().startswith("✘"), dialog.status_label.text()
+    assert dialog.last_outcome is not None and dialog.last_outcome.ok is False
+    assert dialog.test_button.isEnabled()
 
     # delete: the keyring entry goes too
     assert dialog.select("Test AWS")
@@ -112,6 +115,68 @@ def test_bearer_and_headers_forms(qtbot: Any, real_store: AccountStore) -> None:
     assert keyring.get_password(_service(acct2.id), "X-Api-Key") == header_value
     for name in ("API token", "Headers"):
         real_store.remove(name)
+
+
+@pytest.mark.keyring
+def test_profile_and_basic_forms(qtbot: Any, real_store: AccountStore) -> None:
+    dialog = _open(qtbot, real_store)
+    dialog.new_account()
+    dialog.name_edit.setText("Profile AWS")
+    dialog.aws_auth.setCurrentIndex(dialog.aws_auth.findData("profile"))
+    assert not dialog.secret_key_edit.isEnabled() and dialog.profile_edit.isEnabled()
+    dialog.profile_edit.setText("dev")
+    dialog.region_edit.setText("eu-central-1")
+    with qtbot.waitSignal(dialog.accountsChanged, timeout=10_000):
+        dialog.save_button.click()
+    acct = real_store.get("Profile AWS")
+    assert acct.fields["profile"] == "dev" and acct.fields["region"] == "eu-central-1"
+    assert "access_key_id" not in acct.fields
+    assert keyring.get_password(_service(acct.id), "secret_access_key") is None
+
+    password = "pw-" + uuid.uuid4().hex
+    dialog.new_account()
+    dialog.name_edit.setText("Basic")
+    dialog.provider_combo.setCurrentIndex(dialog.provider_combo.findData("http_basic"))
+    assert dialog.pages.currentIndex() == 1
+    dialog.username_edit.setText("kina")
+    qtbot.keyClicks(dialog.password_edit, password)
+    assert dialog.password_edit.echoMode() == dialog.password_edit.EchoMode.Password
+    with qtbot.waitSignal(dialog.accountsChanged, timeout=10_000):
+        dialog.save_button.click()
+    assert dialog.password_edit.text() == ""
+    basic = real_store.get("Basic")
+    assert basic.fields["username"] == "kina"
+    assert keyring.get_password(_service(basic.id), "password") == password
+    assert password not in real_store.path.read_text()
+    assert sorted(dialog.account_names()) == ["Basic", "Profile AWS"]
+    for name in ("Basic", "Profile AWS"):
+        assert dialog.select(name)
+        with qtbot.waitSignal(dialog.accountsChanged, timeout=10_000):
+            dialog.delete_button.click()
+    assert real_store.list() == []
+    assert keyring.get_password(_service(basic.id), "password") is None
+
+
+@pytest.mark.keyring
+def test_first_run_hint_without_a_functions_folder_serves_the_samples(qtbot: Any, real_store: AccountStore) -> None:
+    """`bot-designer gui` without --local-lambda: the first-run button still gives a working account."""
+    from designer.panels.local_lambda_panel import LocalLambdaController
+    from tests.conftest import SAMPLE_FUNCTIONS
+
+    local = LocalLambdaController(None)
+    try:
+        dialog = _open(qtbot, real_store, local)
+        qtbot.waitUntil(lambda: dialog.local_hint.isVisible(), timeout=10_000)
+        with qtbot.waitSignal(dialog.accountsChanged, timeout=10_000):
+            dialog.local_button.click()
+        qtbot.waitUntil(lambda: bool(real_store.list()), timeout=10_000)
+        assert local.running and local.functions_dir.resolve() == SAMPLE_FUNCTIONS.resolve()
+        assert "CerbDnsLookup" in local.service.functions()
+        account = real_store.list()[0]
+        assert account.fields["endpoint_url"] == local.service.endpoint
+        real_store.remove(account.name)
+    finally:
+        local.stop()
 
 
 @pytest.mark.keyring

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 
 from tests.gui_sim.helpers import click, highlighted, node_titled, start, type_answer, wait_idle
@@ -36,8 +37,9 @@ def test_seed_conversation(sample_window: Any, qtbot: Any) -> None:
     assert turn.state == "suspended"
     text = sim.panel.transcript_text()
     assert "104.18.50.1" in text and "104.18.51.1" in text
-    # the address list is rendered as rich text (markdown → a list)
-    assert "<li" in sim.panel.transcript.toHtml() or "•" in text or "104.18.50.1" in text
+    # the address list is rendered as rich text: the bot's markdown list is a list in the transcript
+    answer_html = sim.panel.transcript.toHtml().split("cerb.ai</span>")[-1]
+    assert answer_html.count("<li") == 2 and "104.18.50.1</li>" in answer_html
 
     # the path of the turn is lit on the canvas (the "Run behavior" node under Hostname among it)
     _, run_nodes = node_titled(w, "Run behavior")
@@ -69,12 +71,18 @@ def test_seed_conversation(sample_window: Any, qtbot: Any) -> None:
     assert "I had trouble: injected failure" in answer and "104.18.50.1" not in answer
     assert dbg.call_count() == 3
     dbg.calls_list.setCurrentRow(2)
-    assert "injected failure" in dbg.call_view.toPlainText() or "Unhandled" in dbg.call_view.toPlainText()
+    failed = dbg.call_view.toPlainText()
+    assert "FUNCTION ERROR\nUnhandled" in failed and "injected failure" in failed
+    dbg.calls_list.setCurrentRow(0)
+    assert "FUNCTION ERROR" not in dbg.call_view.toPlainText()
 
     turn = click(qtbot, sim, "Bye")
     assert turn.state == "stopped"
     assert "Bye!" in sim.panel.transcript_text()
     assert "closed the chat window" in sim.panel.transcript_text()
+    assert not sim.panel.prompt_buttons
+    _, bye_nodes = node_titled(w, "Bye")
+    assert {n.id for n in bye_nodes} & highlighted(w), "the last turn's path is lit"
 
 
 def test_trace_click_selects_node_and_placeholders_highlighted(sample_window: Any, qtbot: Any) -> None:
@@ -201,3 +209,34 @@ def test_file_import_runs_the_wizard(make_window: Any, qtbot: Any) -> None:
     assert seen, "the wizard was shown"
     assert [b.name for b in w.package.bots] == ["AWS Lambda Bot"]
     assert w.undo_stack.count() == 1
+
+
+@pytest.mark.keyring
+def test_wizard_chooser_lists_the_accounts_matching_the_query(make_window: Any, qtbot: Any) -> None:
+    from designer.credentials import AccountStore
+    from tests.conftest import SAMPLE_FUNCTIONS, SAMPLE_PACKAGE
+    from tests.gui_sim.test_accounts_dialog import _real_keyring_reason
+
+    reason = _real_keyring_reason()
+    if reason:
+        pytest.skip(reason)
+    store = AccountStore()  # the wizard's own store (the test's config folder)
+    store.add("Ticket API", "bearer", secrets={"token": "t-" + "x" * 8})
+    store.add("Prod Amazon", "aws", fields={"access_key_id": "AKIAPROD00000001", "region": "us-west-2"},
+              secrets={"secret_access_key": "s" * 20})
+    try:
+        w = make_window(local_lambda_dir=SAMPLE_FUNCTIONS)
+        wizard = w.simulation.wizard(SAMPLE_PACKAGE)
+        wizard.show()
+        combo = wizard.prompts_page.widgets["aws_account_id"]
+        texts = [combo.itemText(i) for i in range(combo.count())]
+        # the query is "aws OR amazon": the AWS accounts first, the bearer one after the separator
+        assert texts[0] == "(choose an account)"
+        matching = texts[1:texts.index("")]
+        assert sorted(matching) == ["Local Lambda (simulator) (aws)", "Prod Amazon (aws)"]
+        assert texts[texts.index("") + 1:] == ["Ticket API (bearer) — does not match the query"]
+        assert combo.currentIndex() == 1
+        wizard.reject()
+    finally:
+        for name in ("Ticket API", "Prod Amazon"):
+            store.remove(name)

@@ -64,6 +64,7 @@ def test_macro_behavior_with_inputs(sample_window: Any, qtbot: Any) -> None:
 def test_raw_package_opened_binds_the_local_service(make_window: Any, qtbot: Any) -> None:
     w = make_window(local_lambda_dir=SAMPLE_FUNCTIONS)
     assert w.open_file(SAMPLE_PACKAGE, prompt=False)
+    w.show()
     sim = w.simulation
     sim.panel.delay_scale = 0.0
     assert sim.local.service is None  # started on first use
@@ -97,3 +98,62 @@ def test_no_package_prompts_error_is_shown(make_window: Any) -> None:
     sim.panel.select_behavior("DNS conversational behavior")
     assert not sim.panel.start()
     assert "aws_account_id" in sim.panel.status_label.text() or "account" in sim.panel.status_label.text().lower()
+
+
+def test_event_placeholders_reach_the_behavior(sample_window: Any, qtbot: Any) -> None:
+    from PySide6.QtCore import Qt
+    sim = sample_window.simulation
+    panel = sim.panel
+    panel.select_behavior("DNS conversational behavior")
+    panel.tabs.setCurrentIndex(1)  # Inputs
+    qtbot.keyClicks(panel.worker_edit, "Ada")
+    panel.event_edit.setFocus()
+    qtbot.keyClicks(panel.event_edit, '{"message": "hi there", "contact": {"phone": "+1 555 0100"}}')
+    panel.preset_combo.setCurrentText("Lex slots")
+    add = next(b for b in panel.inputs.findChildren(type(panel.run_button)) if b.text() == "Add")
+    qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
+    assert '"slots"' in panel.event_edit.toPlainText() and '"hi there"' in panel.event_edit.toPlainText()
+    turn = start(qtbot, sim)
+    assert turn.state == "suspended" and "Hi, Ada!" in panel.transcript_text()
+    values = sim.controller.conv.dictionary
+    assert values["message"] == "hi there" and values["contact"] == {"phone": "+1 555 0100"}
+    assert values["slots"]["FlowerType"] == "roses" and values["worker_first_name"] == "Ada"
+    # the Connect preset gives contact data shaped like Amazon Connect's
+    panel.event_edit.setPlainText("")
+    panel.preset_combo.setCurrentText("Connect contact data")
+    qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
+    assert panel.event_values()["contact"]["CustomerEndpoint"]["Type"] == "TELEPHONE_NUMBER"
+
+
+def test_bad_event_placeholders_are_explained(sample_window: Any) -> None:
+    panel = sample_window.simulation.panel
+    panel.select_behavior("DNS conversational behavior")
+    panel.event_edit.setPlainText('{"message": ')
+    assert not panel.start()
+    assert panel.status_label.text().startswith("⚠ Event placeholders:")
+    assert sample_window.simulation.controller.conv is None
+
+
+def test_calls_inspector_decodes_the_log_tail(make_window: Any, qtbot: Any, tmp_path: Path) -> None:
+    """The seed's signed HTTP request asking for the log tail (X-Amz-Log-Type: Tail): the inspector shows the
+    function's log, base64-decoded from x-amz-log-result."""
+    import json
+    data = json.loads(SAMPLE_PACKAGE.read_text(encoding="utf-8"))
+    text = json.dumps(data)
+    marker = 'X-AMZ-Client-Context:'
+    assert marker in text
+    package = tmp_path / "tail.json"
+    package.write_text(text.replace(marker, 'X-Amz-Log-Type: Tail\\r\\n' + marker), encoding="utf-8")
+    w = make_window(local_lambda_dir=SAMPLE_FUNCTIONS)
+    assert w.open_file(package, prompt=False)
+    w.show()
+    sim = w.simulation
+    sim.panel.delay_scale = 0.0
+    start(qtbot, sim)
+    click(qtbot, sim, "Hostname")
+    type_answer(qtbot, sim, "cerb.ai")
+    assert "104.18.50.1" in sim.panel.transcript_text()
+    sim.debugger.calls_list.setCurrentRow(0)
+    details = sim.debugger.call_view.toPlainText()
+    tail = details.split("LOG TAIL\n", 1)[1]
+    assert "START RequestId:" in tail and "END RequestId:" in tail and "REPORT RequestId:" in tail

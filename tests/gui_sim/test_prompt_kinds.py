@@ -42,6 +42,7 @@ def _package(tmp_path: Path) -> Path:
 def test_prompt_kinds(make_window: Any, qtbot: Any, tmp_path: Path) -> None:
     w = make_window()
     assert w.open_file(_package(tmp_path), prompt=False)
+    w.show()
     sim = w.simulation
     panel = sim.panel
     panel.delay_scale = 0.0

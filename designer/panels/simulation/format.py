@@ -127,3 +127,25 @@ def call_text(call: dict[str, Any]) -> str:
     if d["log_tail"]:
         lines += ["", "LOG TAIL", d["log_tail"]]
     return "\n".join(lines)
+
+
+def event_presets() -> dict[str, dict[str, Any]]:
+    """Starting points for the event placeholders editor: what a chat, an interaction, Amazon Connect's contact
+    and Amazon Lex's slots give a behavior (behaviors read them as {{message}}, {{contact.…}}, {{slots.…}})."""
+    from designer.aws.profiles.connect import default_contact_data
+    return {
+        "Chat message": {"message": "hello"},
+        "Interaction": {"interaction": "", "interaction_params": {}},
+        "Interaction point": {"point": "global", "point_params": {}},
+        "Connect contact data": {"contact": default_contact_data()},
+        "Lex slots": {"slots": {"FlowerType": "roses", "PickupDate": "2030-01-01"}},
+    }
+
+
+def merge_event_json(text: str, preset: dict[str, Any]) -> str:
+    """`text` (a JSON object, or empty) with the preset's keys added; keys already there are kept. Raises
+    ValueError when `text` is not a JSON object."""
+    current = json.loads(text) if text.strip() else {}
+    if not isinstance(current, dict):
+        raise ValueError("event placeholders must be a JSON object")  # noqa: TRY004 - shown as a user error
+    return json.dumps({**preset, **current}, indent=2, ensure_ascii=False)

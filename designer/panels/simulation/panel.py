@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer.panels.simulation.controller import SimulationController
+from designer.panels.simulation.format import event_presets, merge_event_json
 
 log = logging.getLogger(__name__)
 CHAT_EVENTS = ("event.message.chat.worker", "event.message.chat.portal", "event.message.chat.mobile.worker")
@@ -244,8 +245,24 @@ class SimulationPanel(QWidget):
                 widget.setPlaceholderText(f"{spec.get('type', 'S')} input")
             self.variable_edits[key] = widget
             self.inputs_form.addRow(f"{spec.get('label') or key}:", widget)
+        self.preset_combo = QComboBox()
+        self.preset_combo.addItems(list(event_presets()))
+        add = QPushButton("Add")
+        add.setToolTip("Add the preset's placeholders to the JSON (keys already there are kept)")
+        add.clicked.connect(self.add_event_preset)
+        presets = QHBoxLayout()
+        presets.addWidget(self.preset_combo, 1)
+        presets.addWidget(add)
         self.inputs_form.addRow("Worker first name:", self.worker_edit)
         self.inputs_form.addRow("Event placeholders:", self.event_edit)
+        self.inputs_form.addRow("Preset:", presets)
+
+    def add_event_preset(self) -> None:
+        preset = event_presets()[self.preset_combo.currentText()]
+        try:
+            self.event_edit.setPlainText(merge_event_json(self.event_edit.toPlainText(), preset))
+        except ValueError as exc:
+            self._failed(f"Event placeholders: {exc}")
 
     def variables(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
