@@ -1,6 +1,10 @@
 """The import wizard: the package's prompts as a form (connected-account choosers pre-selected by their query,
 text prompts with defaults, picklists), a preview of what will be imported and what links to what, then the
-import as ONE undoable step (ImportPackageCommand replaces the document's content in place)."""
+import as ONE undoable step (ImportPackageCommand replaces the document's content in place).
+
+What is imported is the package as a template — prompts stay prompts, `{{{key}}}` and `{{{uid.x}}}` stay in
+place — so saving or exporting it later writes placeholders, never this machine's account ids. The values
+chosen in the wizard go to the simulator, which configures the package with them at each run."""
 from __future__ import annotations
 
 import logging
@@ -256,16 +260,17 @@ class ImportWizard(QWizard):
         if self.configured is None and not self.prompts_page.validatePage():
             return
         if self.window_ is not None:
-            import_into(self.window_, self.configured, self.values, controller=self.controller)
+            import_into(self.window_, self.source_package, self.values, controller=self.controller)
         super().accept()
 
 
-def import_into(window: Any, configured: Any, values: dict[str, str], *, controller: Any = None) -> None:
-    """Push the import onto the window's undo stack and show the first behavior."""
+def import_into(window: Any, template: Any, values: dict[str, str], *, controller: Any = None) -> None:
+    """Push the import of `template` (the unconfigured package) onto the window's undo stack, hand the prompt
+    `values` to the simulator's controller, and show the first behavior."""
     if window.package is None:
-        window.set_document(configured.package, None, modified=True)
+        window.set_document(template, None, modified=True)
     else:
-        window.undo_stack.push(ImportPackageCommand(window.package, configured.package))
+        window.undo_stack.push(ImportPackageCommand(window.package, template))
     if controller is not None:
         controller.end()
         controller.prompt_values = dict(values)

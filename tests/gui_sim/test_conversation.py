@@ -159,6 +159,21 @@ def test_import_is_one_undo_step(sample_window: Any) -> None:
     assert w.simulation.panel.behavior_combo.count() == 4
 
 
+def test_imported_package_stays_a_template(sample_window: Any) -> None:
+    """The wizard's choices go to the simulator; the document keeps the package's prompts and placeholders, so
+    saving it never writes this machine's account ids (the conversation tests prove the values reach the run)."""
+    import json
+
+    from designer.io import dumps_package
+    from tests.conftest import SAMPLE_PACKAGE
+    w = sample_window
+    exported = dumps_package(w.package)
+    assert json.loads(exported) == json.loads(SAMPLE_PACKAGE.read_text(encoding="utf-8"))
+    assert "{{{aws_account_id}}}" in exported
+    chosen = w.simulation.controller.prompt_values["aws_account_id"]
+    assert chosen and str(chosen) not in exported
+
+
 def test_wizard_prompts_and_preview(make_window: Any, qtbot: Any) -> None:
     from PySide6.QtWidgets import QComboBox, QLineEdit
 
