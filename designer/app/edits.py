@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from PySide6.QtGui import QUndoStack
@@ -30,10 +30,29 @@ log = logging.getLogger(__name__)
 
 
 class Edits:
-    """Pushes commands for one document onto its undo stack."""
+    """Pushes commands for one document onto its undo stack.
 
-    def __init__(self, package: Package, stack: QUndoStack) -> None:
-        self.package, self.stack = package, stack
+    `view` (the canvas's `view_state`) lets a field edit remember where the canvas was, so that undo and redo
+    of an edit made in the properties panel go back to that behavior, selection and scroll like canvas edits.
+    """
+
+    def __init__(self, package: Package, stack: QUndoStack,
+                 view: Callable[[], dict[str, Any]] | None = None) -> None:
+        self.package, self.stack, self.view = package, stack, view
+
+    def _stamp(self, command: Any, target: Any) -> None:
+        behavior = target.behavior() if isinstance(target, Node) else target if isinstance(target, Behavior) else None
+        if self.view is None or behavior is None or not hasattr(command, "view_state"):
+            return  # bots and the package header: nothing on the canvas to put back
+        view = self.view()
+        same = view.get("behavior") is behavior
+        selection = list(view.get("selection", [])) if same else []
+        if isinstance(target, Node) and target.id not in selection:
+            selection = [target.id]
+        scroll = view.get("scroll") if same else None
+        # a field edit moves nothing: after == before; "fresh" tells the canvas the push itself needs no view change
+        command.view_state.update(fresh=True, behavior=behavior, selection_before=selection,
+                                  selection_after=selection, scroll_before=scroll, scroll_after=scroll)
 
     @contextlib.contextmanager
     def macro(self, text: str) -> Iterator[None]:
@@ -48,7 +67,9 @@ class Edits:
         current = self._current(target, field)
         if current == value and type(current) is type(value):
             return
-        self.stack.push(SetField(self.package, target, field, value, merge=True, text=text))
+        command = SetField(self.package, target, field, value, merge=True, text=text)
+        self._stamp(command, target)
+        self.stack.push(command)
 
     def insert_node(self, parent: Node | Behavior, index: int | None, node: Node) -> None:
         self.stack.push(InsertNode(self.package, parent, index, node))

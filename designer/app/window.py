@@ -2,12 +2,11 @@
 atomic save, autosave + crash recovery, external-change detection and find."""
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import hashlib
 import logging
 import uuid
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +24,12 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
 
 from designer.app import recovery
-from designer.app.canvas_loader import load_canvas
 from designer.app.dialogs import Dialogs
 from designer.app.edits import Edits
 from designer.app.node_editing import NodeEditing
 from designer.app.settings import Settings, recovery_dir
 from designer.app.tasks import TaskRunner
+from designer.canvas import BehaviorCanvas, CanvasMinimap
 from designer.errors import DesignerError
 from designer.io import (
     PackageFormatError,
@@ -46,6 +45,7 @@ from designer.panels.find import FindBar, Match
 from designer.panels.outline import OutlinePanel
 from designer.panels.problems import ProblemsPanel
 from designer.panels.properties import PropertiesPanel
+from designer.panels.simulation import install_simulation_docks
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,10 @@ class MainWindow(QMainWindow, NodeEditing):
         self.docks: dict[str, QDockWidget] = {}
         self.importer: Callable[[str | Path], bool] | None = None  # File ▸ Import; the import wizard sets it
 
-        self.canvas, self.minimap = load_canvas(self)
+        self.canvas = BehaviorCanvas(self)
+        self.canvas.setObjectName("canvas")
+        self.canvas.setMinimumSize(360, 240)  # a restored dock layout may shrink the docks, never the tree
+        self.minimap = CanvasMinimap(self.canvas)
         self.find_bar = FindBar()
         self.find_bar.hide()
         central = QWidget()
@@ -101,27 +104,20 @@ class MainWindow(QMainWindow, NodeEditing):
         self.add_dock("Outline", self.outline, DOCK.LeftDockWidgetArea)
         self.add_dock("Properties", self.properties, DOCK.RightDockWidgetArea)
         self.add_dock("Problems", self.problems, DOCK.BottomDockWidgetArea)
-        if self.minimap is not None:
-            dock = self.add_dock("Minimap", self.minimap, DOCK.LeftDockWidgetArea)
-            self.minimap_action.setChecked(True)
-            self.minimap_action.toggled.connect(dock.setVisible)
-            dock.visibilityChanged.connect(self.minimap_action.setChecked)
-        else:
-            self.minimap_action.setEnabled(False)
+        dock = self.add_dock("Minimap", self.minimap, DOCK.LeftDockWidgetArea)
+        self.minimap_action.setChecked(True)
+        self.minimap_action.toggled.connect(dock.setVisible)
+        dock.visibilityChanged.connect(self.minimap_action.setChecked)
         self.status_label = QLabel("")
         self.statusBar().addPermanentWidget(self.status_label)
 
         self.outline.behaviorSelected.connect(self.show_behavior)
         self.outline.objectSelected.connect(self._outline_object)
         self.canvas.selectionChanged.connect(self._canvas_selection)
-        if hasattr(self.canvas, "followBehavior"):
-            self.canvas.followBehavior.connect(lambda behavior, node=None: self.reveal(node or behavior))
-        if hasattr(self.canvas, "behaviorChanged"):
-            self.canvas.behaviorChanged.connect(self._canvas_behavior_changed)
-        if hasattr(self.canvas, "editRefused"):
-            self.canvas.editRefused.connect(lambda why: self.statusBar().showMessage(why, 8000))
-        if hasattr(self.canvas, "nodeActivated"):
-            self.canvas.nodeActivated.connect(lambda node: self.properties.show_object(node))
+        self.canvas.followBehavior.connect(lambda behavior, _node: self.reveal(behavior))
+        self.canvas.behaviorChanged.connect(self._canvas_behavior_changed)
+        self.canvas.editRefused.connect(lambda why: self.statusBar().showMessage(why, 8000))
+        self.canvas.nodeActivated.connect(lambda node: self.properties.show_object(node))
         self.problems.problemActivated.connect(lambda _p, target: self.reveal(target))
         self.problems.problemsChanged.connect(self._problems_changed)
         self.find_bar.matchActivated.connect(self._match_activated)
@@ -139,7 +135,7 @@ class MainWindow(QMainWindow, NodeEditing):
 
         self.setAcceptDrops(True)
         self.resize(1280, 800)
-        self._install_extensions()  # before restoring: restoreState needs every dock to exist
+        install_simulation_docks(self)  # before restoring: restoreState needs every dock to exist
         geometry, state = self.settings.window_state()
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -176,18 +172,6 @@ class MainWindow(QMainWindow, NodeEditing):
 
     def is_modified(self) -> bool:
         return self._forced_dirty or not self.undo_stack.isClean()
-
-    def _install_extensions(self) -> None:
-        try:
-            from designer.panels.simulation import install_simulation_docks
-        except ImportError as exc:
-            if exc.name and not exc.name.startswith("designer.panels.simulation"):
-                log.warning("simulation docks unavailable: %s", exc)
-            return
-        try:
-            install_simulation_docks(self)
-        except Exception:
-            log.exception("installing the simulation docks failed")
 
     # ------------------------------------------------------------------------------------------------
     # menus
@@ -233,13 +217,20 @@ class MainWindow(QMainWindow, NodeEditing):
         m.addActions([undo, redo])
         self.undo_action, self.redo_action = undo, redo
         m.addSeparator()
-        self._action(m, "Cu&t", lambda: self._canvas_or("cut", self.cut_nodes), key.Cut, "action_cut")
-        self._action(m, "&Copy", lambda: self._canvas_or("copy", self.copy_nodes), key.Copy, "action_copy")
-        self._action(m, "&Paste", lambda: self._canvas_or("paste", self.paste_nodes), key.Paste, "action_paste")
-        self._action(m, "D&uplicate", lambda: self._canvas_or("duplicate", self.duplicate_nodes), "Ctrl+D",
-                     "action_duplicate")
-        self._action(m, "&Delete", lambda: self._canvas_or("delete", self.delete_nodes), key.Delete, "action_delete")
-        self._add_canvas_actions(m)
+        # the canvas owns the node edits (it knows the selection and view state); the window-wide copies of its
+        # actions give them the menu entries and work while another panel has focus
+        for name, text, shortcut in (("cut", "Cu&t", key.Cut), ("copy", "&Copy", key.Copy),
+                                     ("paste", "&Paste", key.Paste), ("duplicate", "D&uplicate", "Ctrl+D"),
+                                     ("delete", "&Delete", key.Delete)):
+            source = self.canvas.actions()[name]
+            mirror = self._action(m, text, source.trigger, shortcut, f"action_{name}")
+            mirror.setEnabled(source.isEnabled())
+            source.enabledChanged.connect(mirror.setEnabled)
+        for name in ("add_child", "add_sibling", "rename", "toggle_status", "move_up", "move_down",
+                     "toggle_breakpoint"):
+            action = self.canvas.actions()[name]
+            action.setObjectName(f"canvas_{name}")
+            m.addAction(action)
         add = m.addMenu("&Add node")
         for kind, label in (("action", "&Action"), ("switch", "&Decision"), ("outcome", "&Outcome"),
                             ("loop", "&Loop"), ("subroutine", "&Subroutine")):
@@ -250,19 +241,20 @@ class MainWindow(QMainWindow, NodeEditing):
         self._action(m, "Find Pre&vious", self.find_bar.find_previous, key.FindPrevious, "action_find_previous")
 
         m = self.menus["View"]
-        self._action(m, "Zoom &In", lambda: self._canvas_call("zoom_in"), key.ZoomIn, "action_zoom_in")
-        self._action(m, "Zoom &Out", lambda: self._canvas_call("zoom_out"), key.ZoomOut, "action_zoom_out")
-        self._action(m, "Zoom to &Fit", lambda: self._canvas_call("zoom_fit"), "Ctrl+9", "action_zoom_fit")
-        self._action(m, "Zoom &100 %", lambda: self._canvas_call("zoom_reset"), "Ctrl+0", "action_zoom_reset")
+        canvas = self.canvas
+        self._action(m, "Zoom &In", canvas.zoom_in, key.ZoomIn, "action_zoom_in")
+        self._action(m, "Zoom &Out", canvas.zoom_out, key.ZoomOut, "action_zoom_out")
+        self._action(m, "Zoom to &Fit", canvas.zoom_fit, "Ctrl+9", "action_zoom_fit")
+        self._action(m, "Zoom &100 %", canvas.zoom_reset, "Ctrl+0", "action_zoom_reset")
         m.addSeparator()
-        self._action(m, "&Collapse All", lambda: self._canvas_call("collapse_all"), None, "action_collapse_all")
-        self._action(m, "&Expand All", lambda: self._canvas_call("expand_all"), None, "action_expand_all")
+        self._action(m, "&Collapse All", canvas.collapse_all, None, "action_collapse_all")
+        self._action(m, "&Expand All", canvas.expand_all, None, "action_expand_all")
         orientation = m.addMenu("&Orientation")
         group = QActionGroup(self)
         for label, value in (("&Top to bottom", "vertical"), ("&Left to right", "horizontal")):
             act = QAction(label, self, checkable=True)
             act.setObjectName(f"action_orientation_{value}")
-            act.triggered.connect(lambda _c=False, v=value: self._set_orientation(v))
+            act.triggered.connect(lambda _c=False, v=value: self.canvas.set_orientation(v))
             group.addAction(act)
             orientation.addAction(act)
             act.setChecked(value == "vertical")
@@ -270,45 +262,6 @@ class MainWindow(QMainWindow, NodeEditing):
         self.minimap_action.setObjectName("action_minimap")
         m.addAction(self.minimap_action)
         self.panels_menu = m.addMenu("&Panels")
-
-    def _add_canvas_actions(self, menu: QMenu) -> None:
-        """The canvas's own node commands (rename, status, move, breakpoints), when it has them."""
-        try:
-            actions = self.canvas.actions()
-        except TypeError:
-            return
-        if not isinstance(actions, dict):
-            return
-        for name in ("add_child", "add_sibling", "rename", "toggle_status", "move_up", "move_down",
-                     "toggle_breakpoint"):
-            action = actions.get(name)
-            if isinstance(action, QAction):
-                action.setObjectName(f"canvas_{name}")
-                menu.addAction(action)
-
-    def _canvas_call(self, name: str, *args: Any) -> None:
-        fn = getattr(self.canvas, name, None)
-        if callable(fn):
-            fn(*args)
-
-    def _set_orientation(self, value: str) -> None:
-        try:
-            self._canvas_call("set_orientation", value)
-        except Exception:  # noqa: BLE001 - a canvas that wants a Qt.Orientation
-            self._canvas_call("set_orientation", Qt.Orientation.Vertical if value == "vertical"
-                              else Qt.Orientation.Horizontal)
-
-    def _canvas_or(self, name: str, fallback: Any) -> None:
-        """Use the canvas's own action when it has one (it knows its focus and view state)."""
-        try:
-            actions = self.canvas.actions()
-        except TypeError:
-            actions = {}
-        action = actions.get(name) if isinstance(actions, dict) else None
-        if isinstance(action, QAction):
-            action.trigger()
-        else:
-            fallback()
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -330,7 +283,7 @@ class MainWindow(QMainWindow, NodeEditing):
         self.undo_stack.setClean()
         self.package, self.file_path = package, path
         self._forced_dirty = modified
-        self.edits = Edits(package, self.undo_stack) if package is not None else None
+        self.edits = Edits(package, self.undo_stack, self.canvas.view_state) if package is not None else None
         self._current_behavior = None
         self.canvas.set_document(package, self.undo_stack)
         self.outline.set_document(package, self.edits)
@@ -607,7 +560,8 @@ class MainWindow(QMainWindow, NodeEditing):
 
     def _canvas_selection(self, nodes: list[Any]) -> None:
         if len(nodes) == 1:
-            self.properties.show_object(nodes[0])
+            if nodes[0] is not self.properties.target:  # the same node again (undo, a re-select): keep the form
+                self.properties.show_object(nodes[0])
         elif not nodes and self._current_behavior is not None:
             self.properties.show_object(self._current_behavior)
 

@@ -122,17 +122,21 @@ class EditingMixin:
             self._stamp(cmd, after)
             self._stack.push(cmd)
         self.select_nodes(after() if after else self.selected_nodes())
+        if cmd is not None:
+            self._record_after()
         return True
 
     def _stamp(self: BehaviorCanvas, cmd: Any, after: Callable[[], list[Node]] | None) -> None:
         if hasattr(cmd, "view_state"):
-            cmd.view_state.update(behavior=self._behavior, selection_before=[n.id for n in self.selected_nodes()])
+            cmd.view_state.update(behavior=self._behavior, selection_before=[n.id for n in self.selected_nodes()],
+                                  scroll_before=self._scroll())
             cmd.view_state["after"] = after
 
     def _in_macro(self: BehaviorCanvas, text: str, body: Callable[[], None],
                   after: Callable[[], list[Node]] | None = None) -> bool:
         if self._stack is None:
             return False
+        start = self._stack.index()
         try:
             with macro(self._stack, text):
                 body()
@@ -141,12 +145,45 @@ class EditingMixin:
             return False
         if after is not None:
             self.select_nodes(after())
+        if self._stack.index() != start:  # an empty macro is dropped: no step to remember
+            self._record_after()
         return True
 
     def _push_now(self: BehaviorCanvas, cmd: Any, after: Callable[[], list[Node]] | None = None) -> None:
         self._stamp(cmd, after)
         assert self._stack is not None
         self._stack.push(cmd)
+
+    # -- the view state undo/redo puts back ---------------------------------------------------------------
+    def view_state(self: BehaviorCanvas) -> dict[str, Any]:
+        """Where the view is: the behavior shown, the selected node ids and the scroll (zoom, h, v). Edits made
+        outside the canvas (the properties panel) stamp their commands with it."""
+        return {"behavior": self._behavior, "selection": [n.id for n in self.selected_nodes()],
+                "scroll": self._scroll()}
+
+    def _scroll(self: BehaviorCanvas) -> tuple[float, int, int]:
+        return (self.zoom(), self.horizontalScrollBar().value(), self.verticalScrollBar().value())
+
+    def _set_scroll(self: BehaviorCanvas, scroll: tuple[float, int, int]) -> None:
+        zoom, h, v = scroll
+        if abs(zoom - self.zoom()) > 1e-9:
+            self.set_zoom(zoom)
+        self.horizontalScrollBar().setValue(h)
+        self.verticalScrollBar().setValue(v)
+
+    def _record_after(self: BehaviorCanvas) -> None:
+        """Once an edit is made and the view has settled: remember the scroll (and selection) redo goes back to."""
+        if self._stack is None or self._stack.index() == 0:
+            return
+        cmd = self._stack.command(self._stack.index() - 1)
+        if cmd is None:
+            return
+        scroll, selection = self._scroll(), [n.id for n in self.selected_nodes()]
+        for c in [cmd.child(i) for i in range(cmd.childCount())] or [cmd]:
+            state = getattr(c, "view_state", None)
+            if state and state.get("behavior") is self._behavior:
+                state["scroll_after"] = scroll
+                state.setdefault("selection_after", selection)
 
     # -- operations (also the public edit API) ------------------------------------------------------------
     def add_node(self: BehaviorCanvas, parent: Node | Behavior, index: int | None, kind: str) -> Node | None:

@@ -50,6 +50,7 @@ class BehaviorScene(QGraphicsScene):
         self._structure_dirty = False
         self._refresh: set[int] = set()
         self.sync_count = 0  # how many syncs ran (tests check coalescing)
+        self._syncing = False
         self.edges = QGraphicsPathItem()
         self.edges.setPen(style().edge_pen)
         self.edges.setZValue(-1)
@@ -75,8 +76,12 @@ class BehaviorScene(QGraphicsScene):
         self.set_behavior(None)
 
     def set_behavior(self, behavior: Behavior | None) -> None:
-        self.behavior = behavior
-        self.clear_nodes()
+        self._syncing = True  # removing a selected item signals the view: it must not sync a half-cleared scene
+        try:
+            self.behavior = behavior
+            self.clear_nodes()
+        finally:
+            self._syncing = False
         self._structure_dirty = True
         self.sync()
 
@@ -136,6 +141,8 @@ class BehaviorScene(QGraphicsScene):
 
     def flush(self) -> None:
         """Run a pending sync now (public methods call it so callers never see stale items)."""
+        if self._syncing:
+            return  # removing a selected item signals the view mid-sync: it reads the items as they are
         if self._posted or self._structure_dirty or self._refresh:
             self.sync()
 
@@ -154,6 +161,15 @@ class BehaviorScene(QGraphicsScene):
         return out
 
     def sync(self) -> None:
+        if self._syncing:
+            return
+        self._syncing = True
+        try:
+            self._sync()
+        finally:
+            self._syncing = False
+
+    def _sync(self) -> None:
         self._posted = False
         self.sync_count += 1
         horizontal = self.orientation == HORIZONTAL

@@ -9,7 +9,7 @@ from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QUndoStack, QWheelEv
 from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
 from designer.canvas.editing import EditingMixin, RenameEditor, top_level
-from designer.canvas.items import BehaviorStubItem, NodeItem
+from designer.canvas.items import BehaviorStubItem, LinkItem, NodeItem
 from designer.canvas.scene import MARGIN, BehaviorScene
 from designer.commands import MoveNode, check_move
 from designer.errors import DesignerError
@@ -241,6 +241,8 @@ class BehaviorCanvas(QGraphicsView, EditingMixin):
         if not states:
             return
         state = states[-1] if forward else states[0]
+        if forward and state.pop("fresh", False):
+            return  # the push itself, made elsewhere: the view already shows the edit
         after = state.pop("after", None)
         if callable(after):
             state["selection_after"] = [n.id for n in after()]
@@ -257,7 +259,10 @@ class BehaviorCanvas(QGraphicsView, EditingMixin):
             wanted = set(ids)
             nodes = [n for n in self._behavior.walk() if n.id in wanted]
         self.select_nodes(nodes)
-        if nodes:
+        scroll = state.get("scroll_after" if forward else "scroll_before")
+        if scroll is not None:
+            self._set_scroll(scroll)  # exactly where the view was (the scene rect is back as it was too)
+        elif nodes:
             self.ensure_visible(nodes[0])
 
     # -- mouse ---------------------------------------------------------------------------------------------
@@ -266,6 +271,14 @@ class BehaviorCanvas(QGraphicsView, EditingMixin):
             if isinstance(item, (NodeItem, BehaviorStubItem)):
                 return item
         return None
+
+    def _link_at(self, pos: QPoint) -> LinkItem | None:
+        return next((i for i in self.items(pos) if isinstance(i, LinkItem)), None)
+
+    def follow_link(self, link: LinkItem) -> None:
+        """A click on a subroutine call's curve: go to the subroutine."""
+        self.select_nodes([link.target])
+        self.ensure_visible(link.target)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         pos = event.position().toPoint()
@@ -277,6 +290,11 @@ class BehaviorCanvas(QGraphicsView, EditingMixin):
         item = self._item_at(pos)
         if event.button() == Qt.MouseButton.LeftButton and isinstance(item, BehaviorStubItem):
             self.followBehavior.emit(item.target, item.node)
+            event.accept()
+            return
+        link = self._link_at(pos) if item is None else None
+        if event.button() == Qt.MouseButton.LeftButton and link is not None:
+            self.follow_link(link)
             event.accept()
             return
         if isinstance(item, NodeItem) and event.button() in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
 from designer.io import iter_strings
@@ -37,6 +38,26 @@ def find_matches(package: Package, needle: str, *, case_sensitive: bool = False)
     return found
 
 
+class FindEdit(QLineEdit):
+    """The search field: Enter is next, Shift+Enter previous, Escape closes the bar."""
+
+    nextRequested = Signal()
+    previousRequested = Signal()
+    closeRequested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            (self.previousRequested if shift else self.nextRequested).emit()
+            event.accept()
+            return
+        if event.key() == Qt.Key.Key_Escape:
+            self.closeRequested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
 class FindBar(QWidget):
     """A find bar: type, then Enter / F3 for next, Shift+Enter / Shift+F3 for previous."""
 
@@ -50,12 +71,14 @@ class FindBar(QWidget):
         self.matches: list[Match] = []
         self.index = -1
         self._stale = True
-        self.edit = QLineEdit()
+        self.edit = FindEdit()
         self.edit.setObjectName("findText")
         self.edit.setPlaceholderText("Find titles, params, templates, placeholders…")
         self.edit.setClearButtonEnabled(True)
         self.edit.textChanged.connect(self._text_changed)
-        self.edit.returnPressed.connect(self.find_next)
+        self.edit.nextRequested.connect(self.find_next)
+        self.edit.previousRequested.connect(self.find_previous)
+        self.edit.closeRequested.connect(self._close)
         self.case = QCheckBox("Match case")
         self.case.toggled.connect(self._text_changed)
         self.status = QLabel("")

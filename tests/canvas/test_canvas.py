@@ -272,6 +272,29 @@ def test_subroutine_calls_are_overlay_links(make_canvas):
     assert links and all(link.target.type == "subroutine" for link in links)
 
 
+def test_clicking_a_subroutine_link_goes_to_the_subroutine(make_canvas):
+    from designer.canvas import LinkItem, NodeItem
+
+    canvas, _, _ = make_canvas("demo-bot.json")
+    canvas.zoom_fit()
+    link = canvas.scene().links[0]
+    path = link.path()
+    spot = None
+    for i in range(1, 40):  # a point of the curve with no node over it
+        p = canvas.mapFromScene(path.pointAtPercent(i / 40))
+        under = canvas.items(p)
+        if canvas.viewport().rect().contains(p) and any(isinstance(u, LinkItem) for u in under) \
+                and not any(isinstance(u, NodeItem) for u in under):
+            spot = p
+            break
+    assert spot is not None
+    canvas.select_nodes([])
+    QTest.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, spot)
+    assert canvas.selected_nodes() == [link.target]
+    target = canvas.mapFromScene(canvas.node_item(link.target).body_scene_rect().center())
+    assert canvas.viewport().rect().contains(target)
+
+
 def test_highlight_path_and_breakpoints(make_canvas, qtbot):
     canvas, package, _ = make_canvas()
     behavior = package.bots[0].behaviors[0]
@@ -564,3 +587,17 @@ def test_typing_in_the_rename_editor_does_not_trigger_canvas_keys(make_canvas):
     QTest.keyClick(editor, Qt.Key.Key_Delete)
     QTest.keyClick(editor, Qt.Key.Key_Return)
     assert node.title == "a b" and node.status == status and node.parent is not None and stack.count() == 1
+
+
+def test_switching_behavior_with_a_selection_and_a_pending_edit(make_canvas):
+    """Removing the selected items signals the view mid-switch: it must not sync a half-cleared scene."""
+    canvas, package, stack = make_canvas()
+    first, second = package.bots[0].behaviors[:2]
+    node = first.children[0]
+    canvas.select_nodes([node])
+    stack.push(SetField(package, node, "title", "pending"))  # a sync is posted, not yet run
+    canvas.show_behavior(second)
+    assert sorted(canvas.scene().items_by_id) == sorted(n.id for n in second.walk())
+    assert canvas.selected_nodes() == []
+    canvas.show_behavior(first)
+    assert canvas.node_item(node).title == "pending"

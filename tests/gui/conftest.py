@@ -76,6 +76,18 @@ def _isolated_recovery(qapp: Any) -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_window_layout(qapp: Any) -> Any:
+    """Each test starts from the default dock layout (a test that checks the remembered layout makes its
+    windows within the test)."""
+    from designer.app.settings import Settings
+
+    settings = Settings()
+    settings._qs.remove("window")
+    settings.sync()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _release_clipboard(qapp: Any) -> Any:
     """Qt deletes clipboard QMimeData in a C++ exit handler, after Python is gone: a PySide wrapper there
     segfaults the interpreter's exit. Clearing the clipboard while Python runs avoids it."""

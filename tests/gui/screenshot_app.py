@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QStandardPaths, QTimer
+from PySide6.QtCore import QPoint, QPointF, QStandardPaths, QTimer
 from PySide6.QtWidgets import QApplication
 
 BEHAVIOR = "DNS conversational behavior"
@@ -42,10 +42,10 @@ def main() -> int:
         app.processEvents()
         image = window.grab().toImage()
         image.save(str(out_dir / "designer-window.png"))
-        screen = app.primaryScreen().grabWindow(0)
+        screen = app.primaryScreen().grabWindow(0)  # the X server's own pixels, not a widget render
         screen.save(str(out_dir / "designer-screen.png"))
+        screen_image = screen.toImage()
         viewport = canvas.viewport()
-        probes = []
         background = None
         for x in range(2, viewport.width(), 23):
             for y in range(2, viewport.height(), 23):
@@ -55,19 +55,63 @@ def main() -> int:
             if background is not None:
                 break
         bg = image.pixelColor(background).name() if background is not None else None
-        items = getattr(canvas.scene(), "items_by_id", {})
-        for node_id, item in list(items.items())[:40]:
-            rect = item.body_scene_rect() if hasattr(item, "body_scene_rect") else item.sceneBoundingRect()
-            centre = canvas.mapFromScene(rect.center())
-            if not viewport.rect().contains(centre):
-                continue
-            at = viewport.mapTo(window, centre)
-            # probe a few pixels left of centre too (the centre may fall on text anti-aliasing)
-            left = viewport.mapTo(window, QPoint(int(canvas.mapFromScene(rect.topLeft()).x()) + 6, centre.y()))
-            probes.append({"node": node_id, "centre": image.pixelColor(at).name(), "edge": image.pixelColor(left).name(),
-                           "x": at.x(), "y": at.y()})
-        result.update(background=bg, probes=probes, selected=[n.id for n in canvas.selected_nodes()],
-                      node=node.id if node is not None else None, size=[image.width(), image.height()])
+        from designer.canvas.style import SELECTED, style
+
+        def near(colour, want, tolerance=24) -> bool:
+            return abs(colour.red() - want.red()) + abs(colour.green() - want.green()) \
+                + abs(colour.blue() - want.blue()) <= tolerance
+
+        def row_has(img, to_img, rect, y, want) -> bool:
+            """Is `want` painted somewhere on the body's row `y` (scene coordinates)?"""
+            for i in range(2, 40):
+                x = rect.left() + rect.width() * i / 41
+                p = to_img(canvas.mapFromScene(QPointF(x, y)))
+                if 0 <= p.x() < img.width() and 0 <= p.y() < img.height() and near(img.pixelColor(p), want):
+                    return True
+            return False
+
+        def in_window(p: QPoint) -> QPoint:
+            return viewport.mapTo(window, p)
+
+        def on_screen(p: QPoint) -> QPoint:
+            return viewport.mapToGlobal(p)
+
+        items = canvas.scene().items_by_id
+
+        def probe(img, screen_img, limit=40, row=0.85) -> list[dict]:
+            """For the nodes wholly in view: the pixels at their body, and whether their type's fill shows."""
+            found = []
+            for node_id, item in list(items.items())[:limit]:
+                rect = item.body_scene_rect()
+                centre = canvas.mapFromScene(rect.center())
+                if not viewport.rect().contains(canvas.mapFromScene(rect).boundingRect()):
+                    continue  # only nodes wholly in view
+                at = viewport.mapTo(window, centre)
+                # a few pixels left of centre too (the centre may fall on text anti-aliasing)
+                left = viewport.mapTo(window, QPoint(int(canvas.mapFromScene(rect.topLeft()).x()) + 6, centre.y()))
+                fill = style().fills[item.node.type, item.node.effective_status == "disabled"].color()
+                y = rect.top() + rect.height() * row  # below the text lines (none when zoomed out): the fill
+                found.append({"node": node_id, "type": item.node.type, "centre": img.pixelColor(at).name(),
+                              "edge": img.pixelColor(left).name(), "x": at.x(), "y": at.y(), "fill": fill.name(),
+                              "fill_in_window": row_has(img, in_window, rect, y, fill),
+                              "fill_on_screen": row_has(screen_img, on_screen, rect, y, fill)})
+            return found
+
+        probes = probe(image, screen_image)
+        selected_frame = None
+        if node is not None and node.id in items:
+            rect = items[node.id].body_scene_rect()
+            selected_frame = row_has(image, in_window, rect.adjusted(-4, 0, 4, 0), rect.top() + 1, SELECTED) or \
+                row_has(image, in_window, rect.adjusted(-4, 0, 4, 0), rect.bottom() - 1, SELECTED)
+        # the whole tree fitted: all node types at once, told apart by colour
+        canvas.zoom_fit()
+        app.processEvents()
+        fitted = window.grab().toImage()
+        fitted.save(str(out_dir / "designer-window-fit.png"))
+        fit_probes = probe(fitted, app.primaryScreen().grabWindow(0).toImage(), limit=200, row=0.5)
+        result.update(background=bg, probes=probes, fit_probes=fit_probes, selected=[n.id for n in canvas.selected_nodes()],
+                      node=node.id if node is not None else None, size=[image.width(), image.height()],
+                      selected_frame=selected_frame)
         print("RESULT " + json.dumps(result))
         window._forced_dirty = False
         window.undo_stack.setClean()

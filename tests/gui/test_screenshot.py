@@ -35,3 +35,12 @@ def test_screenshot_of_the_conversational_behavior(artifacts_dir, tmp_path):
     assert background is not None
     drawn = [p for p in probes if p["centre"] != background or p["edge"] != background]
     assert len(drawn) == len(probes), (background, probes)
+    # each node's body shows its type's fill colour, in the widget render and on the X server's screen
+    assert all(p["fill_in_window"] for p in probes), probes
+    assert all(p["fill_on_screen"] for p in probes), probes
+    fitted = result["fit_probes"]
+    assert len(fitted) >= 10 and (artifacts_dir / "designer-window-fit.png").exists(), result
+    assert all(p["fill_in_window"] and p["fill_on_screen"] for p in fitted), fitted
+    assert {p["type"] for p in fitted} >= {"action", "switch", "outcome", "loop", "subroutine"}, fitted
+    assert len({p["fill"] for p in fitted}) >= 5, fitted  # types are told apart by colour
+    assert result["selected_frame"], result  # the selected node wears the selection frame

@@ -6,7 +6,7 @@ import os
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QDropEvent, QGuiApplication
 
 from designer.io import load_package
 from designer.model import Behavior, Node
@@ -19,6 +19,10 @@ def _action(window, name):
     action = window.findChild(QAction, name)
     assert action is not None, name
     return action
+
+
+def _size(node):
+    return sum(1 for _ in node.walk())  # the node and its subtree
 
 
 def _title_editor(window):
@@ -126,31 +130,67 @@ def test_add_and_delete_nodes_through_menu_actions(make_window, package_copy):
     _action(window, "action_add_action").trigger()
     assert behavior.node_count() == before + 1
     added = window.canvas.selected_nodes()
-    assert len(added) == 1 and added[0].type == "action"
-    _action(window, "action_add_switch").trigger()
+    assert len(added) == 1 and added[0].type == "action" and added[0].parent is behavior
+    _action(window, "action_add_switch").trigger()  # an action holds no switch: it goes after the action
     assert behavior.node_count() == before + 2
+    switch = window.canvas.selected_nodes()[0]
+    assert switch.type == "switch" and behavior.children.index(switch) == behavior.children.index(added[0]) + 1
+    _action(window, "action_add_outcome").trigger()  # a switch holds outcomes: inside it
+    assert switch.children and switch.children[-1].type == "outcome"
     window.canvas.select_nodes(added)
     _action(window, "action_delete").trigger()
-    assert behavior.node_count() == before + 1
-    _action(window, "action_duplicate").trigger()  # nothing selected after delete: no-op or duplicate
+    assert added[0].parent is None and behavior.node_count() == before + 2
+    survivor = window.canvas.selected_nodes()
+    assert len(survivor) == 1  # the delete selected a neighbour
+    size = _size(survivor[0])
+    _action(window, "action_duplicate").trigger()
+    assert behavior.node_count() == before + 2 + size
+    assert window.undo_stack.count() == 5  # one step per edit
     while window.undo_stack.canUndo():
         window.undo_stack.undo()
     assert window.package.to_json() == original
 
 
-def test_copy_paste_nodes(make_window, package_copy):
-    path, _ = package_copy("aws-lambda-bot.json")
+def test_copy_paste_nodes_through_the_edit_menu_and_between_windows(make_window, package_copy):
+    path, original = package_copy("aws-lambda-bot.json")
+    other_path, other_original = package_copy("slack-bot.json")
     window = make_window()
     window.open_file(path, prompt=False)
     behavior = window.current_behavior()
     before = behavior.node_count()
     first = behavior.children[0]
     window.canvas.select_nodes([first])
-    window.copy_nodes()
+    _action(window, "action_copy").trigger()
+    assert json.loads(QGuiApplication.clipboard().text()) == [first.to_json()]
     window.canvas.select_nodes([])
-    window.paste_nodes()
-    assert behavior.node_count() == before + first.node_count() if hasattr(first, "node_count") else True
-    assert behavior.node_count() > before
+    _action(window, "action_paste").trigger()
+    assert behavior.node_count() == before + _size(first)
+    pasted = behavior.children[-1]
+    assert pasted.to_json() == first.to_json() and pasted.id != first.id
+    # another behavior of the same package
+    target = list(window.package.all_behaviors())[3]
+    window.outline.select_object(target)
+    count = target.node_count()
+    _action(window, "action_paste").trigger()
+    assert target.node_count() == count + _size(first)
+    # another window (another package)
+    second = make_window()
+    second.open_file(other_path, prompt=False)
+    into = second.current_behavior()
+    second.canvas.select_nodes([])
+    _action(second, "action_paste").trigger()
+    assert into.children[-1].to_json() == first.to_json() and second.undo_stack.count() == 1
+    # cut: copy + delete as one step
+    window.reveal(pasted)
+    assert window.canvas.selected_nodes() == [pasted]
+    steps = window.undo_stack.count()
+    _action(window, "action_cut").trigger()
+    assert pasted.parent is None and window.undo_stack.count() == steps + 1
+    while window.undo_stack.canUndo():
+        window.undo_stack.undo()
+    assert window.package.to_json() == original
+    second.undo_stack.undo()
+    assert second.package.to_json() == other_original
 
 
 @pytest.mark.parametrize("name", [p.name for p in FIXTURE_PACKAGES])
@@ -396,8 +436,14 @@ def test_problems_refresh_after_an_edit(make_window, package_copy, qtbot):
     window.open_file(path, prompt=False)
     assert window.problems.problems == []
     behavior = window.current_behavior()
-    window.edits.insert_node(behavior, len(behavior.children), Node("switch", "Empty decision"))
+    qtbot.waitUntil(lambda: not window.problems.timer.isActive(), timeout=3000)
+    for i in range(5):  # a burst of edits: the lint waits for the burst to end (debounced)
+        window.edits.insert_node(behavior, len(behavior.children), Node("switch", f"Empty decision {i}"))
+        assert window.problems.timer.isActive() and window.problems.problems == []
     qtbot.waitUntil(lambda: any(p.code == "switch-no-outcome" for p in window.problems.problems), timeout=3000)
+    assert sum(p.code == "switch-no-outcome" for p in window.problems.problems) == 5
+    for _ in range(4):
+        window.undo_stack.undo()
     window.undo_stack.undo()
     qtbot.waitUntil(lambda: window.problems.problems == [], timeout=3000)
 
@@ -509,24 +555,33 @@ def test_behavior_variables_and_event_params_edit_through_commands(make_window, 
     assert window.package.to_json() == original
 
 
-def test_import_asks_the_prompts_and_export_writes_a_configured_file(make_window, tmp_path, dialogs):
-    from tests.conftest import FIXTURES
-
-    source = FIXTURES / "packages" / "webhooks-configure.json"
+def test_import_asks_the_prompts_and_export_writes_a_configured_file(make_window, package_copy, tmp_path, dialogs):
+    source, original = package_copy("aws-lambda-bot.json")
     package = load_package(source)
+    keys = [p["key"] for p in package.prompts]
+    assert keys  # the test needs a package with configure prompts
+    dialogs.prompt_values = {k: f"VALUE_{k}" for k in keys}
     window = make_window()
-    dialogs.prompt_values = {p["key"]: "x" for p in package.prompts}
-    if package.prompts:
-        assert window.import_package(source)
-        assert "prompts" in dialogs.names()
-        assert window.file_path is None and window.isWindowModified()
-    window.open_file(source, prompt=False) if not package.prompts else None
+    assert window.import_with_prompts_dialog(source)  # the plain import (import_package runs the modal wizard)
+    assert ("prompts", keys) in dialogs.calls
+    assert window.file_path is None and window.isWindowModified()  # a configured copy, not the file
+    text = json.dumps(window.package.to_json())
+    assert "{{{" not in text and "VALUE_aws_region" in text
+    assert json.loads(source.read_text(encoding="utf-8")) == original
+    imported = window.package
+    dialogs.unsaved_answer = "discard"
+    dialogs.prompt_values = None  # cancelling the prompts imports nothing
+    assert not window.import_with_prompts_dialog(source)
+    assert window.package is imported
     target = tmp_path / "configured.json"
     dialogs.save_path = str(target)
+    dialogs.prompt_values = {k: f"VALUE_{k}" for k in keys}
     window2 = make_window()
     window2.open_file(source, prompt=False)
     assert window2.export_dialog()
-    assert target.exists() and "{{{" not in target.read_text(encoding="utf-8").split('"package"')[1][:0] + ""
+    exported = target.read_text(encoding="utf-8")
+    assert "{{{" not in exported and "VALUE_aws_account_id" in exported
+    assert window2.package.to_json() == original  # the open document keeps its placeholders
 
 
 def test_window_api_for_extensions(make_window, tmp_path):
@@ -665,7 +720,8 @@ def test_open_recent_and_new(make_window, package_copy, dialogs):
     texts = [a.text() for a in window.recent_menu.actions()]
     assert str(path.resolve()) in texts
     _action(window, "action_new").trigger()
-    assert window.file_path is None and "Untitled" in window.windowTitle() or window.package.name in window.windowTitle()
+    assert window.file_path is None and window.windowTitle().startswith("New package[*]")
+    assert not window.isWindowModified()
     assert len(window.package.bots) == 1
     recent = next(a for a in window.recent_menu.actions() if a.text() == str(path.resolve()))
     recent.trigger()
