@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 
+from designer.credentials.masking import redact
 from designer.errors import DesignerError
 
 log = logging.getLogger(__name__)
@@ -50,12 +51,13 @@ class ExceptHook:
     def handle(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             return
-        details = "".join(traceback.format_exception(exc_type, exc, tb))
+        # an exception may quote a key or header it was given: the dialog and its details show it masked
+        details = redact("".join(traceback.format_exception(exc_type, exc, tb)))
         log.error("unhandled exception\n%s", details)
         if isinstance(exc, DesignerError):
-            text = str(exc)
+            text = redact(str(exc))
         else:
-            text = f"An unexpected error occurred: {exc_type.__name__}: {exc}"
+            text = redact(f"An unexpected error occurred: {exc_type.__name__}: {exc}")
         self.count += 1
         self._relay.raised.emit("Bot Designer error", text, details)  # queued: safe from any thread
 

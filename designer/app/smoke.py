@@ -94,7 +94,7 @@ def run_smoke(app: Any, *, package: str | Path | None = None, functions: str | P
         window.open_file(str(package_path), prompt=False)
         app.processEvents()
         behavior = window.current_behavior()
-        drawn = len(window.canvas.scene().items()) if hasattr(window.canvas, "scene") else 0
+        drawn = len(window.canvas.scene().items())
         if window.package is None or behavior is None or drawn == 0:
             print(f"smoke: the sample package did not open in the window ({package_path})", file=sys.stderr)
             return 1

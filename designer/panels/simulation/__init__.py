@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
+from designer.errors import DesignerError
 from designer.panels.simulation.controller import SimulationController
 from designer.panels.simulation.inspector import DebugPanel
 from designer.panels.simulation.panel import SimulationPanel
@@ -37,13 +38,9 @@ class SimulationDocks:
         self.sim_dock = window.add_dock("Simulator", self.panel, DOCK.RightDockWidgetArea)
         self.debug_dock = window.add_dock("Debugger", self.debugger, DOCK.BottomDockWidgetArea)
         self.local_dock = window.add_dock("Local Lambda", self.local_panel, DOCK.BottomDockWidgetArea)
-        if hasattr(window, "tabifyDockWidget"):
-            try:
-                problems = getattr(window, "docks", {}).get("Problems")
-                window.tabifyDockWidget(problems or self.debug_dock, self.local_dock)
-                (problems or self.debug_dock).raise_()
-            except Exception:
-                log.debug("tabify failed", exc_info=True)
+        problems = window.docks["Problems"]
+        window.tabifyDockWidget(problems, self.local_dock)
+        problems.raise_()
         self.actions: dict[str, QAction] = {}
         self._menus()
         window.importer = self.import_package  # the wizard replaces the window's prompts dialog
@@ -63,18 +60,13 @@ class SimulationDocks:
         return action
 
     def _menus(self) -> None:
-        menus = getattr(self.window, "menus", {}) or {}
-        sim, tools = menus.get("Simulate"), menus.get("Tools")
+        sim, tools = self.window.menus["Simulate"], self.window.menus["Tools"]
         self._action(sim, "run", "&Run / Continue", self.run, "F5")
         self._action(sim, "step", "&Step", self.step, "F10")
         self._action(sim, "continue", "&Continue", self.controller.cont)
         self._action(sim, "stop", "S&top", self.controller.stop, "Shift+F5")
-        canvas = getattr(self.window, "canvas", None)
-        canvas_has_f9 = bool(canvas is not None and hasattr(canvas, "actions") and callable(canvas.actions)
-                             and "toggle_breakpoint" in _safe_actions(canvas))
-        # the canvas owns F9 when it has its own breakpoint action (two F9 shortcuts would be ambiguous)
-        self._action(sim, "breakpoint", "Toggle &breakpoint", self.toggle_breakpoint,
-                     "" if canvas_has_f9 else "F9")
+        # the canvas owns F9 (two F9 shortcuts would be ambiguous): this menu entry triggers the canvas's action
+        self._action(sim, "breakpoint", "Toggle &breakpoint", self.window.canvas.toggle_breakpoint)
         if sim is not None:
             sim.addSeparator()
         self._action(sim, "restart", "Restart (same user)", lambda: self.panel.restart(new_user=False))
@@ -97,15 +89,6 @@ class SimulationDocks:
         self.show()
         self.panel.step()
 
-    def toggle_breakpoint(self) -> None:
-        canvas = getattr(self.window, "canvas", None)
-        if canvas is not None and hasattr(canvas, "toggle_breakpoint"):
-            canvas.toggle_breakpoint()  # emits breakpointToggled → the controller follows
-            return
-        nodes = canvas.selected_nodes() if canvas is not None and hasattr(canvas, "selected_nodes") else []
-        if nodes:
-            self.controller.toggle_breakpoint(nodes[0].id)
-
     def accounts_dialog(self) -> Any:
         from designer.panels.accounts_dialog import AccountsDialog
         dialog = AccountsDialog(local=self.local, parent=self.window)
@@ -113,8 +96,7 @@ class SimulationDocks:
         return dialog
 
     def import_dialog(self) -> None:
-        dialogs = getattr(self.window, "dialogs", None)
-        path = dialogs.open_file(self.window, "Import package") if dialogs is not None else None
+        path = self.window.dialogs.open_file(self.window, "Import package")
         if path:
             self.import_package(path)
 
@@ -127,18 +109,10 @@ class SimulationDocks:
     def import_package(self, path: Any) -> bool:
         try:
             wizard = self.wizard(path)
-        except Exception as exc:  # noqa: BLE001 - the window's own import reports the error
-            log.warning("import wizard: %s", exc)
-            return bool(self.window.import_with_prompts_dialog(path))
+        except DesignerError as exc:  # an unreadable or invalid package: said the way the window says it
+            self.window.dialogs.error(self.window, "Cannot import package", str(exc))
+            return False
         return bool(wizard.exec())
-
-
-def _safe_actions(canvas: Any) -> dict[str, Any]:
-    try:
-        found = canvas.actions()
-        return found if isinstance(found, dict) else {}
-    except Exception:  # noqa: BLE001
-        return {}
 
 
 def install_simulation_docks(window: Any) -> SimulationDocks:

@@ -10,6 +10,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 
+from designer.credentials.masking import redact
+
 log = logging.getLogger(__name__)
 QUEUED = Qt.ConnectionType.QueuedConnection
 
@@ -29,8 +31,9 @@ class _Call(QRunnable):
         try:
             result = self._fn()
         except BaseException as exc:  # noqa: BLE001 - reported on the GUI thread
-            self._signals.failed.emit(self._token, f"{type(exc).__name__}: {exc}",
-                                      "".join(traceback.format_exception(exc)))
+            # an exception may quote a header or key it was given: mask known secrets before anyone shows it
+            self._signals.failed.emit(self._token, redact(f"{type(exc).__name__}: {exc}"),
+                                      redact("".join(traceback.format_exception(exc))))
         else:
             self._signals.done.emit(self._token, result)
 
