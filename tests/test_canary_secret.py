@@ -220,11 +220,6 @@ class _Echo(http.server.BaseHTTPRequestHandler):
         return
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known leak outside designer/credentials: designer/aws/sigv4.py send_signed_http records the headers of a "
-    "`headers` account in the cassette through redact_headers(), which only masks a fixed list of names "
-    "(Authorization, X-Api-Key, …). Fix: the HTTP action (designer/sim/actions/http.py) passes the account's "
-    "header values to send_signed_http, which hands them to cassette.record_http(secrets=…)."))
 def test_custom_header_secret_never_reaches_a_cassette(sandbox: Path, canary: str) -> None:
     from designer.credentials import AccountStore
     from designer.sim import SimOptions, Simulator
@@ -257,10 +252,6 @@ def test_custom_header_secret_never_reaches_a_cassette(sandbox: Path, canary: st
     assert [where for where, text in files_under(sandbox).items() if canary in text] == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known leak outside designer/credentials: designer/app/errors.py ExceptHook shows the exception text and "
-    "traceback in the error dialog unredacted (only its log line is masked). Fix: pass `text` and `details` "
-    "through designer.credentials.redact() before emitting them."))
 def test_crash_report_dialog_never_shows_a_secret(sandbox: Path, canary: str, qapp: Any) -> None:
     from designer.app.errors import ExceptHook
     from designer.credentials import AccountStore

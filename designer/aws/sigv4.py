@@ -182,12 +182,17 @@ def sign_request(
     return out
 
 
-def redact_headers(headers: Iterable[tuple[str, str]] | Mapping[str, Any]) -> Any:
+def redact_headers(headers: Iterable[tuple[str, str]] | Mapping[str, Any], secrets: Iterable[str] = ()) -> Any:
     """A copy with secrets masked (`Authorization` keeps its algorithm and SignedHeaders only).
 
-    Same shape back: a list of pairs stays a list of pairs, a mapping stays a dict.
+    Same shape back: a list of pairs stays a list of pairs, a mapping stays a dict. A header whose value
+    contains one of `secrets` is masked whatever its name (custom auth headers such as `X-Zendesk-Auth`).
     """
+    known = tuple(s for s in secrets if s)
+
     def mask(name: str, value: Any) -> Any:
+        if known and isinstance(value, str) and any(s in value for s in known):
+            return REDACTED
         lname = name.strip().lower()
         if lname == "authorization" and isinstance(value, str) and value.startswith("AWS4-HMAC-SHA256"):
             m = re.search(r"SignedHeaders=([^,\s]+)", value)
@@ -266,8 +271,13 @@ def send_signed_http(
     timeout: float = 30.0,
     now: dt.datetime | None = None,
     cassette: Cassette | None = None,
+    secrets: Iterable[str] = (),
 ) -> dict[str, Any] | bool:
     """Cerb's `core.va.action.http_request`: build, sign (when `creds`), send; the response placeholder.
+
+    `secrets`: values the caller put in the headers that no header NAME marks as secret (a connected
+    account's custom headers, a Basic password, a Bearer token); a recording scrubs them with the
+    credentials' own secrets, so `X-Zendesk-Auth: <token>` never reaches a cassette in clear.
 
     Returns `{content_type, headers, body, info{url, http_code}, error}`; the transport-failure shape
     `{content_type: None, headers: [], body: <request body>, info: [], error: <message>}`; or `False` when
@@ -293,8 +303,9 @@ def send_signed_http(
     started = time.monotonic()
     transport = _send(method, send_url, prepared, data, ignore_ssl_validation, connect_timeout, timeout)
     if cassette is not None and cassette.mode == "record":
-        cassette.record_http(method, url, data, redact_headers(prepared), transport,
-                             (time.monotonic() - started) * 1000, secrets=creds.secrets if creds else ())
+        extra = tuple(s for s in secrets if s)
+        cassette.record_http(method, url, data, redact_headers(prepared, extra), transport,
+                             (time.monotonic() - started) * 1000, secrets=(*(creds.secrets if creds else ()), *extra))
     return placeholder(transport, url, data, raw_response_body=raw_response_body)
 
 

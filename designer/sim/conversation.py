@@ -33,6 +33,11 @@ class Interpreter:
         self.outputs: list[Output] = []
         self.calls: list[dict[str, Any]] = []
         self.store = sim.store
+        # secrets this conversation sent in clear (HTTP-auth account headers): masked in every trace event
+        self.secrets: set[str] = set()
+        # per-conversation state of the Lambda caller profiles (the Connect contact, Lex sessions), kept here so
+        # it survives prompts, switch_behavior and returns (designer.sim.actions.lambda_actions)
+        self.profile_state: dict[str, Any] = {}
         self._subscribers: list[Callable[[TraceEvent], None]] = []
         self._lock = threading.Lock()
 
@@ -55,6 +60,9 @@ class Interpreter:
     # -- trace ------------------------------------------------------------------------------------------
     def trace(self, kind: str, node_id: int | None, fr: Frame | None, message: str,
               data: dict[str, Any] | None = None, *, uid: str | None = None) -> TraceEvent:
+        if self.secrets:
+            from designer.credentials import redact
+            message, data = redact(message, self.secrets), redact(data, self.secrets)
         event = TraceEvent(kind, node_id, uid if uid is not None else fr.uid if fr is not None else "", message,
                            data or {})
         self.trace_events.append(event)

@@ -32,6 +32,7 @@ class SimOptions:
     worker: dict[str, Any] = field(default_factory=dict)
     event_values: dict[str, Any] = field(default_factory=dict)
     auto_continue: bool = True  # prompt_wait / switch_behavior / return to a caller resume with '' at once
+    connect_chain_s: float = 20.0  # Amazon Connect's total for a chain of Lambda calls in one contact (conversation)
 
 
 @dataclass

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import http.server
 import json
+import threading
+from pathlib import Path
 
 import pytest
 from botocore.auth import SigV4Auth
@@ -166,3 +169,48 @@ def test_redact_headers() -> None:
     assert ("Date", cerb_headers()[0][1]) in shown
     as_dict = redact_headers({"authorization": "Bearer abc", "content-type": "x"})
     assert as_dict == {"authorization": REDACTED, "content-type": "x"}
+
+
+def test_redact_headers_masks_values_holding_a_given_secret() -> None:
+    headers = [("X-Zendesk-Auth", "zd-0123456789"), ("X-Custom", "Token zd-0123456789"), ("Accept", "x")]
+    assert redact_headers(headers) == headers  # the names look harmless …
+    assert redact_headers(headers, ["zd-0123456789", ""]) == [  # … the values are known secrets
+        ("X-Zendesk-Auth", REDACTED), ("X-Custom", REDACTED), ("Accept", "x")]
+
+
+class _HeaderEcho(http.server.BaseHTTPRequestHandler):
+    """Answers with the request's headers, as some APIs echo them in errors."""
+
+    def do_POST(self) -> None:  # http.server calls it by this name
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body = json.dumps(dict(self.headers.items())).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        return
+
+
+def test_unsigned_send_scrubs_caller_secrets_from_the_cassette(tmp_path: Path) -> None:
+    from designer.aws.cassette import Cassette
+
+    secret = "zd-" + "7" * 24
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _HeaderEcho)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    path = tmp_path / "headers.cassette.json"
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/api"
+        result = send_signed_http("POST", url, [("X-Zendesk-Auth", secret)], "{}", None,
+                                  cassette=Cassette(path, "record"), secrets=[secret])
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    assert isinstance(result, dict) and result["body"]["X-Zendesk-Auth"] == secret  # really sent
+    text = path.read_text()
+    assert secret not in text  # neither in the recorded request headers nor in the echoed response body
+    recorded = json.loads(text)["interactions"][0]
+    assert ["X-Zendesk-Auth", REDACTED] in recorded["request"]["headers"]

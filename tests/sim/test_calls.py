@@ -1,8 +1,14 @@
 """HTTP and Lambda-profile steps against the real local Lambda service (real HTTP, no mocks)."""
 from __future__ import annotations
 
+import base64
+import http.server
 import json
+import threading
 
+import pytest
+
+from designer.credentials import EphemeralAccounts
 from designer.io import configure_package, read_package_value
 from designer.sim import SimOptions, Simulator
 from tests.sim.conftest import act, outcome, say, seed_accounts, switch
@@ -101,3 +107,56 @@ def test_trace_shows_signed_headers_redacted(lambda_service):
     assert auth.startswith("AWS4-HMAC-SHA256") and "SignedHeaders=" in auth and "Signature=" in auth
     assert lambda_service.access_key_id not in auth and request["sent_to"].startswith(lambda_service.endpoint)
     assert (request["service"], request["region"]) == ("lambda", "us-west-2")
+
+
+class _HeaderEcho(http.server.BaseHTTPRequestHandler):
+    """Answers with the request's headers (some APIs echo them back in errors)."""
+
+    def do_POST(self) -> None:  # http.server calls it by this name
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body = json.dumps(dict(self.headers.items())).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        return
+
+
+@pytest.mark.parametrize("provider", ["headers", "http_basic", "bearer"])
+def test_http_auth_account_secrets_never_reach_trace_calls_or_cassette(tmp_path, provider):
+    secret = "S3cr3t-" + provider + "-0123456789"
+    accounts = EphemeralAccounts()
+    fields, secrets = {
+        "headers": ({"headers": ["X-Zendesk-Auth"]}, {"X-Zendesk-Auth": secret}),
+        "http_basic": ({"username": "ada"}, {"password": secret}),
+        "bearer": ({}, {"token": secret}),
+    }[provider]
+    account = accounts.add("api", provider, fields=fields, secrets=secrets)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _HeaderEcho)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    cassette = tmp_path / "api.cassette.json"
+    try:
+        step = {"action": "core.va.action.http_request", "http_verb": "post",
+                "http_url": f"http://127.0.0.1:{server.server_address[1]}/api", "http_headers": "",
+                "http_body": "{}", "auth": "connected_account", "auth_connected_account_id": account.id,
+                "run_in_simulator": "1", "response_placeholder": "resp"}
+        sim = _sim([act("call", step, say("{{resp.info.http_code}} {{resp.body|json_encode}}"))], accounts,
+                   event="event.macro.bot", options=SimOptions(http_mode="record", cassette=str(cassette)))
+        conv = sim.dry_run("Main")
+        turn = conv.run()
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    assert turn.messages[0].startswith("200 ")
+    echoed = conv.dictionary["resp"]["body"]  # the bot itself sees the real response, as in Cerb
+    sent = echoed.get("X-Zendesk-Auth") or echoed.get("Authorization")
+    assert sent and (secret in sent or base64.b64encode(f"ada:{secret}".encode()).decode() in sent)
+    token = base64.b64encode(f"ada:{secret}".encode()).decode()
+    haystacks = {"trace": json.dumps([e.to_json() for e in conv.trace], default=str),
+                 "calls": json.dumps(conv.calls, default=str), "cassette": cassette.read_text()}
+    leaks = [where for where, text in haystacks.items() if secret in text or token in text]
+    assert leaks == []

@@ -27,6 +27,32 @@ def account_credentials(ctx: ActionContext, account_id: str) -> tuple[str, Any, 
     return provider, None, dict(accounts.http_auth_headers(account_id))
 
 
+def header_secrets(headers: dict[str, str]) -> tuple[str, ...]:
+    """The secret values in an HTTP-auth account's headers: every custom header value (its name need not
+    look secret, e.g. `X-Zendesk-Auth`), a Bearer token, a Basic token and the password inside it."""
+    import base64
+    import binascii
+
+    out: list[str] = []
+    for value in headers.values():
+        text = str(value or "")
+        if not text:
+            continue
+        out.append(text)
+        scheme, _, token = text.partition(" ")
+        if scheme.lower() in ("bearer", "basic") and token.strip():
+            out.append(token.strip())
+            if scheme.lower() == "basic":
+                try:
+                    decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
+                except (binascii.Error, UnicodeDecodeError):
+                    continue
+                password = decoded.partition(":")[2]
+                if password:
+                    out.append(password)
+    return tuple(dict.fromkeys(out))
+
+
 def _signed_view(verb: str, url: str, headers_text: str, body: str, creds: Any, now: Any) -> dict[str, Any]:
     """What is sent, for the trace: the destination and the signed headers, redacted (no secret survives)."""
     from urllib.parse import urlsplit
@@ -89,6 +115,9 @@ def http_request(ctx: ActionContext, a: dict[str, Any]) -> None:
                       {"request": request})
             ctx.values[var] = False
             return
+    secrets = header_secrets(extra_headers)
+    if secrets:  # from now on this conversation's trace masks them (a server may echo them back)
+        ctx.it.secrets.update(secrets)
     if extra_headers:
         headers_text = headers_text + "".join(f"\r\n{k}: {v}" for k, v in extra_headers.items())
     if provider == "aws" and creds is not None:
@@ -96,12 +125,15 @@ def http_request(ctx: ActionContext, a: dict[str, Any]) -> None:
     started = time.monotonic()
     result = send_signed_http(verb, url, headers_text, body, creds if provider == "aws" else None,
                               raw_response_body=raw, ignore_ssl_validation=insecure, now=ctx.it.now(),
-                              cassette=ctx.it.sim.cassette)
+                              cassette=ctx.it.sim.cassette, secrets=secrets)
     duration_ms = round((time.monotonic() - started) * 1000, 1)
     ctx.values[var] = result
     call = {"kind": "http", "request": request, "response": result, "duration_ms": duration_ms,
             "node_id": ctx.node.id, "behavior_uid": ctx.fr.uid, "signed": provider == "aws",
             "mode": ctx.it.options.http_mode}
+    if secrets:
+        from designer.credentials import redact
+        call = redact(call, secrets)
     ctx.it.calls.append(call)
     code = result.get("info", {}).get("http_code") if isinstance(result, dict) and isinstance(
         result.get("info"), dict) else None
@@ -109,4 +141,4 @@ def http_request(ctx: ActionContext, a: dict[str, Any]) -> None:
     ctx.it.trace("call", ctx.node.id, ctx.fr, f"HTTP {verb} {url} → {code if code else err}", call)
 
 
-__all__ = ["account_credentials", "http_request", "rendered_params"]
+__all__ = ["account_credentials", "header_secrets", "http_request", "rendered_params"]
