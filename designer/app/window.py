@@ -163,7 +163,7 @@ class MainWindow(QMainWindow, NodeEditing):
             return
         left = [d for d in (self.docks.get("Outline"), self.docks.get("Minimap")) if d is not None]
         self.resizeDocks(left, [520, 180][: len(left)], Qt.Orientation.Vertical)
-        self.resizeDocks([left[0], self.docks["Properties"]], [280, 380], Qt.Orientation.Horizontal)
+        self.resizeDocks([left[0], self.docks["Properties"]], [240, 340], Qt.Orientation.Horizontal)
         bottom = [d for d in self.docks.values() if self.dockWidgetArea(d) == DOCK.BottomDockWidgetArea]
         self.resizeDocks(bottom, [150] * len(bottom), Qt.Orientation.Vertical)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from typing import Any
 
 MAX_VALUE = 200
@@ -129,17 +130,21 @@ def call_text(call: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def event_presets() -> dict[str, dict[str, Any]]:
-    """Starting points for the event placeholders editor: what a chat, an interaction, Amazon Connect's contact
-    and Amazon Lex's slots give a behavior (behaviors read them as {{message}}, {{contact.…}}, {{slots.…}})."""
-    from designer.aws.profiles.connect import default_contact_data
-    return {
-        "Chat message": {"message": "hello"},
-        "Interaction": {"interaction": "", "interaction_params": {}},
-        "Interaction point": {"point": "global", "point_params": {}},
-        "Connect contact data": {"contact": default_contact_data()},
-        "Lex slots": {"slots": {"FlowerType": "roses", "PickupDate": "2030-01-01"}},
-    }
+def _connect_contact() -> dict[str, Any]:
+    from designer.aws.profiles.connect import default_contact_data  # boto3 behind it: loaded when chosen
+
+    return {"contact": default_contact_data()}
+
+
+# Starting points for the event placeholders editor: what a chat, an interaction, Amazon Connect's contact and
+# Amazon Lex's slots give a behavior (behaviors read them as {{message}}, {{contact.…}}, {{slots.…}}).
+EVENT_PRESETS: dict[str, Callable[[], dict[str, Any]]] = {
+    "Chat message": lambda: {"message": "hello"},
+    "Interaction": lambda: {"interaction": "", "interaction_params": {}},
+    "Interaction point": lambda: {"point": "global", "point_params": {}},
+    "Connect contact data": _connect_contact,
+    "Lex slots": lambda: {"slots": {"FlowerType": "roses", "PickupDate": "2030-01-01"}},
+}
 
 
 def merge_event_json(text: str, preset: dict[str, Any]) -> str:

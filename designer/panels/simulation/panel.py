@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer.panels.simulation.controller import SimulationController
-from designer.panels.simulation.format import event_presets, merge_event_json
+from designer.panels.simulation.format import EVENT_PRESETS, merge_event_json
 
 log = logging.getLogger(__name__)
 CHAT_EVENTS = ("event.message.chat.worker", "event.message.chat.portal", "event.message.chat.mobile.worker")
@@ -53,9 +54,9 @@ class SimulationPanel(QWidget):
         self.source_combo = QComboBox()
         self.source_combo.addItems(["Behavior", "Interaction menu"])
         self.behavior_combo = QComboBox()
-        self.behavior_combo.setMinimumContentsLength(24)
+        self.behavior_combo.setMinimumContentsLength(14)  # narrow enough to leave the canvas most of the window
         self.menu_combo = QComboBox()
-        self.menu_combo.setMinimumContentsLength(24)
+        self.menu_combo.setMinimumContentsLength(10)
         self.point_edit = QLineEdit("global")
         self.load_menu_button = QPushButton("Load menu")
         self.mode_combo = QComboBox()
@@ -95,6 +96,7 @@ class SimulationPanel(QWidget):
         # -- inputs ---------------------------------------------------------------------------------------
         self.inputs = QWidget()
         self.inputs_form = QFormLayout(self.inputs)
+        self.inputs_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # labels above fields when narrow
         self.variable_edits: dict[str, QWidget] = {}
         self.worker_edit = QLineEdit()
         self.worker_edit.setPlaceholderText("Kina")
@@ -124,6 +126,7 @@ class SimulationPanel(QWidget):
         self.send_button.clicked.connect(self.send_typed)
 
         top = QFormLayout()
+        top.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         src = QHBoxLayout()
         src.addWidget(self.source_combo)
         src.addWidget(self.behavior_combo, 1)
@@ -139,11 +142,10 @@ class SimulationPanel(QWidget):
         mode_row.addWidget(self.cassette_edit, 1)
         mode_row.addWidget(self.cassette_button)
         top.addRow("Lambda/HTTP:", mode_row)
-        controls = QHBoxLayout()
-        for b in (self.run_button, self.step_button, self.continue_button, self.stop_button, self.restart_button,
-                  self.new_user_button):
-            controls.addWidget(b)
-        controls.addStretch(1)
+        controls = QGridLayout()  # two rows of three: the dock stays narrow
+        for i, b in enumerate((self.run_button, self.step_button, self.continue_button, self.stop_button,
+                               self.restart_button, self.new_user_button)):
+            controls.addWidget(b, i // 3, i % 3)
 
         chat = QWidget()
         chat_layout = QVBoxLayout(chat)
@@ -246,7 +248,7 @@ class SimulationPanel(QWidget):
             self.variable_edits[key] = widget
             self.inputs_form.addRow(f"{spec.get('label') or key}:", widget)
         self.preset_combo = QComboBox()
-        self.preset_combo.addItems(list(event_presets()))
+        self.preset_combo.addItems(list(EVENT_PRESETS))
         add = QPushButton("Add")
         add.setToolTip("Add the preset's placeholders to the JSON (keys already there are kept)")
         add.clicked.connect(self.add_event_preset)
@@ -258,7 +260,7 @@ class SimulationPanel(QWidget):
         self.inputs_form.addRow("Preset:", presets)
 
     def add_event_preset(self) -> None:
-        preset = event_presets()[self.preset_combo.currentText()]
+        preset = EVENT_PRESETS[self.preset_combo.currentText()]()
         try:
             self.event_edit.setPlainText(merge_event_json(self.event_edit.toPlainText(), preset))
         except ValueError as exc:
