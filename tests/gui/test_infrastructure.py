@@ -38,6 +38,78 @@ def test_catalogue_files_are_well_formed():
             assert {"key", "type", "label"} <= set(p), (key, p)
 
 
+def _one_node_package(event: dict, node: dict):
+    from designer.io import read_package_value
+
+    behavior = {"uid": "behavior_1", "title": "Main", "is_disabled": False, "is_private": False, "priority": 50,
+                "event": event, "variables": {}, "nodes": [node]}
+    data = {"package": {"name": "t", "revision": 1, "requires": {"cerb_version": "9.1.0"}},
+            "bots": [{"uid": "bot_1", "name": "Bot", "owner": {"context": "cerberusweb.contexts.app", "id": 0},
+                      "is_disabled": False, "params": {}, "behaviors": [behavior]}]}
+    package, _ = read_package_value(data, source="test")
+    return package
+
+
+def _hover_tooltip(qtbot, editor) -> str:
+    """What a user sees hovering the editor's input: a real ToolTip event on the inner widget, which Qt passes
+    up to the field editor that carries the help."""
+    from PySide6.QtCore import QEvent, QPoint
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip, QWidget
+
+    inner = next(w for w in editor.findChildren(QWidget) if w.isVisible())
+    assert inner.toolTip() == ""  # the help comes from the field editor, not the inner widget
+    QToolTip.hideText()
+    QApplication.sendEvent(inner, QHelpEvent(QEvent.Type.ToolTip, QPoint(2, 2), inner.mapToGlobal(QPoint(2, 2))))
+    qtbot.waitUntil(QToolTip.isVisible)
+    text = QToolTip.text()
+    QToolTip.hideText()
+    return text
+
+
+def test_action_form_shows_each_params_help_as_its_tooltip(qtbot):
+    node = {"type": "action", "title": "Ask Lambda", "status": "live", "params": {"actions": [
+        {"action": "aws.lambda.connect_invoke", "function": "Fn", "timeout": "5", "x_unknown": "kept"},
+        {"action": "send_message", "message": "hi", "format": ""}]}}
+    panel = props.PropertiesPanel()
+    qtbot.addWidget(panel)
+    panel.set_document(_one_node_package({"key": "event.message.chat.worker"}, node), None)
+    panel.show()
+    action = panel.package.bots[0].behaviors[0].children[0]
+    panel.show_object(action)
+    by_path = {b.path: b.editor for b in panel.bindings}
+    specs = [("aws.lambda.connect_invoke", 0), ("send_message", 1)]
+    for key, index in specs:
+        for pspec in action_specs()[key].params:
+            editor = by_path[("actions", index, pspec["key"])]
+            assert pspec["help"] and editor.toolTip() == pspec["help"], (key, pspec["key"])
+    assert by_path[("actions", 0, "x_unknown")].toolTip() == ""  # a param the catalogue does not know has no help
+    timeout = next(p for p in action_specs()["aws.lambda.connect_invoke"].params if p["key"] == "timeout")
+    assert _hover_tooltip(qtbot, by_path[("actions", 0, "timeout")]) == timeout["help"]
+    template = by_path[("actions", 1, "message")]
+    assert _hover_tooltip(qtbot, template) == next(
+        p["help"] for p in action_specs()["send_message"].params if p["key"] == "message")
+
+
+def test_condition_and_event_param_forms_show_their_help(qtbot):
+    outcome = {"type": "outcome", "title": "Office hours", "status": "live", "params": {"groups": [
+        {"any": 0, "conditions": [{"condition": "_time_of_day", "oper": "between", "from": "9am", "to": "5pm"}]}]}}
+    node = {"type": "switch", "title": "When?", "status": "live", "nodes": [outcome]}
+    package = _one_node_package({"key": "event.interactions.get.worker", "params": {"listen_points": "global"}}, node)
+    panel = props.PropertiesPanel()
+    qtbot.addWidget(panel)
+    panel.set_document(package, None)
+    behavior = package.bots[0].behaviors[0]
+    panel.show_object(behavior.children[0].children[0])
+    cond_help = {p["key"]: p["help"] for p in props.condition_catalogue()["conditions"]["_time_of_day"]["params"]}
+    by_path = {b.path: b.editor for b in panel.bindings}
+    for key in ("from", "to"):
+        assert by_path[("groups", 0, "conditions", 0, key)].toolTip() == cond_help[key]
+    panel.show_object(behavior)
+    editor = next(b.editor for b in panel.bindings if b.path == ("params", "listen_points"))
+    assert editor.toolTip() == props.event_catalogue()["event.interactions.get.worker"]["params"][0]["help"]
+
+
 def test_bool01_keeps_the_json_type(qapp):
     editor = editors.make_editor({"key": "f", "type": "bool01", "label": "F"})
     for value, flipped in (("0", "1"), (0, 1), (False, True)):
