@@ -328,8 +328,10 @@ class Bool01Editor(FieldEditor):
         return "1" if on else "0"
 
     def set_value(self, value: Any) -> None:
+        if value is None or value is ABSENT:  # not in the JSON: show what the simulator will assume
+            value = self.spec.get("default", value)
         self._kind = bool if isinstance(value, bool) else int if isinstance(value, int) else str
-        on = value not in (None, "", "0", 0, False)
+        on = value not in (None, ABSENT, "", "0", 0, False)
         if self.box.isChecked() != on:
             self.box.blockSignals(True)
             self.box.setChecked(on)

@@ -118,6 +118,19 @@ def test_bool01_keeps_the_json_type(qapp):
         assert editor.value() == flipped and type(editor.value()) is type(value)
 
 
+def test_bool01_shows_the_catalogue_default_when_the_param_is_absent(qapp):
+    """The Lambda steps run in the simulator unless told not to: an absent flag shows as checked."""
+    from designer.model import ABSENT
+    on_by_default = editors.make_editor({"key": "run_in_simulator", "type": "bool01", "label": "R", "default": "1"})
+    off_by_default = editors.make_editor({"key": "f", "type": "bool01", "label": "F"})
+    for absent in (None, ABSENT):
+        on_by_default.set_value(absent)
+        off_by_default.set_value(absent)
+        assert on_by_default.box.isChecked() and not off_by_default.box.isChecked()
+    on_by_default.set_value("0")
+    assert not on_by_default.box.isChecked()
+
+
 def test_json_editor_validates(qapp):
     editor = editors.make_editor({"key": "j", "type": "json", "label": "J"})
     editor.set_value({"a": 1})
