@@ -12,7 +12,7 @@ from pathlib import Path
 import boto3
 from botocore.config import Config
 
-from bench.common import Figure, measure, row
+from bench.common import Figure, measure_alternating, row
 from designer.aws.credentials import AwsCredentials
 from designer.aws.invoker import InvokeRequest, Invoker
 from designer.locallambda import LocalLambdaService
@@ -48,8 +48,8 @@ def run(calls: int = 200) -> list[str]:
             raw.invoke(FunctionName="Echo", Payload=payload)["Payload"].read()
 
         ours(), boto()  # warm both paths and the worker
-        mine = measure("invoker round trip (warm)", lambda: [ours() for _ in range(20)], repeat=9)
-        base = measure("raw boto3 invoke", lambda: [boto() for _ in range(20)], repeat=9)
+        mine, base = measure_alternating("invoker round trip (warm)", lambda: [ours() for _ in range(20)],
+                                         "raw boto3 invoke", lambda: [boto() for _ in range(20)])
         per = lambda f: Figure(f.name, f.median / 20, f.low / 20, f.high / 20)  # noqa: E731
         rows.append(row(per(mine), per(base), "≤ 1.10×"))
 

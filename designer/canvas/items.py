@@ -73,12 +73,13 @@ class NodeItem(QGraphicsItem):
         extra_w = TOGGLE + 40 if self.horizontal else 0
         extra_h = 0 if self.horizontal else TOGGLE + 4
         self._bounds = QRectF(-GUTTER, -8, b.width() + GUTTER + 8 + extra_w, b.height() + 8 + 4 + extra_h)
+        # the box the tidy layout reserves (body + gutter + toggle): kept, as every relayout asks each item
+        self._layout_size = ((b.width() + GUTTER + TOGGLE + 4, b.height()) if self.horizontal
+                             else (b.width() + GUTTER, b.height() + TOGGLE + 4))
 
     def layout_size(self) -> tuple[float, float]:
         """The box the tidy layout reserves: body + gutter + toggle."""
-        if self.horizontal:
-            return (self.body.width() + GUTTER + TOGGLE + 4, self.body.height())
-        return (self.body.width() + GUTTER, self.body.height() + TOGGLE + 4)
+        return self._layout_size
 
     def set_orientation(self, horizontal: bool) -> None:
         if horizontal != self.horizontal:
@@ -121,14 +122,19 @@ class NodeItem(QGraphicsItem):
     # -- state flags set by the scene -------------------------------------------------------------------
     def set_flags(self, *, collapsed: bool | None = None, hidden: int | None = None,
                   breakpoint: bool | None = None, highlighted: bool | None = None) -> None:
-        changed = False
-        for name, value in (("collapsed", collapsed), ("hidden_count", hidden), ("breakpoint", breakpoint),
-                            ("highlighted", highlighted)):
-            if value is not None and getattr(self, name) != value:
-                setattr(self, name, value)
-                changed = True
-        if changed:
-            self.update()
+        if ((collapsed is None or collapsed == self.collapsed) and (hidden is None or hidden == self.hidden_count)
+                and (breakpoint is None or breakpoint == self.breakpoint)
+                and (highlighted is None or highlighted == self.highlighted)):
+            return  # the common case in a relayout: nothing to repaint
+        if collapsed is not None:
+            self.collapsed = collapsed
+        if hidden is not None:
+            self.hidden_count = hidden
+        if breakpoint is not None:
+            self.breakpoint = breakpoint
+        if highlighted is not None:
+            self.highlighted = highlighted
+        self.update()
 
     # -- painting ---------------------------------------------------------------------------------------
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
