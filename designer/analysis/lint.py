@@ -9,6 +9,7 @@ from designer.analysis.graph import (
     ROOT_SCOPE, BehaviorIndex, behavior_graph, call_cycles, index_behaviors, networkx, rotated, subroutine_graph,
 )
 from designer.model import LOOP, OUTCOME, SWITCH, Behavior, Node, Package, Problem
+from designer.model.bulk import gc_paused
 from designer.model.catalogue import is_known_action
 from designer.model.links import iter_placeholder_names
 
@@ -187,9 +188,10 @@ RULES: tuple[Rule, ...] = (
 
 def lint(package: Package) -> list[Problem]:
     """Every lint problem, errors first, then in document order."""
-    paths = Paths(package)
-    graph = behavior_graph(package, paths.index)
-    found = [p for rule in RULES for p in rule(package, paths, graph)]
+    with gc_paused():
+        paths = Paths(package)
+        graph = behavior_graph(package, paths.index)
+        found = [p for rule in RULES for p in rule(package, paths, graph)]
     order = {"error": 0, "warning": 1, "info": 2}
     return sorted(found, key=lambda p: order[p.severity])
 
