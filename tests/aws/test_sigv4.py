@@ -24,6 +24,7 @@ from designer.aws.sigv4 import (
     service_and_region,
     sign_request,
 )
+from tests.support import HeaderEcho
 
 AWS_URL = "https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/{}/invocations"
 NOW = dt.datetime(2026, 11, 23, 1, 2, 3, tzinfo=dt.UTC)
@@ -178,26 +179,11 @@ def test_redact_headers_masks_values_holding_a_given_secret() -> None:
         ("X-Zendesk-Auth", REDACTED), ("X-Custom", REDACTED), ("Accept", "x")]
 
 
-class _HeaderEcho(http.server.BaseHTTPRequestHandler):
-    """Answers with the request's headers, as some APIs echo them in errors."""
-
-    def do_POST(self) -> None:  # http.server calls it by this name
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        body = json.dumps(dict(self.headers.items())).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        return
-
-
 def test_unsigned_send_scrubs_caller_secrets_from_the_cassette(tmp_path: Path) -> None:
     from designer.aws.cassette import Cassette
 
     secret = "zd-" + "7" * 24
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _HeaderEcho)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), HeaderEcho)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     path = tmp_path / "headers.cassette.json"

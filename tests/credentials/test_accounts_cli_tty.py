@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import select
 import sys
 import time
 
@@ -12,26 +11,10 @@ import pytest
 from designer.credentials import AccountStore
 from tests.conftest import ROOT
 from tests.credentials.conftest import secret_value, service_of, unique
+from tests.support import read_terminal_until
 
 pty = pytest.importorskip("pty", reason="needs POSIX pseudo-terminals")
 pytestmark = pytest.mark.keyring
-
-
-def _read_until(fd: int, needle: bytes, deadline: float) -> bytes:
-    """Everything the terminal shows until `needle` (or EOF / the deadline)."""
-    out = b""
-    while needle not in out and time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.5)
-        if not ready:
-            continue
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        out += chunk
-    return out
 
 
 def test_secret_is_asked_without_echo(real_keyring, config_dir) -> None:
@@ -44,10 +27,10 @@ def test_secret_is_asked_without_echo(real_keyring, config_dir) -> None:
                                    "--provider", "bearer"], env)
     deadline = time.monotonic() + 120
     try:
-        shown = _read_until(fd, b"token for", deadline)
+        shown = read_terminal_until(fd, b"token for", deadline)
         assert b"token for '" + name.encode() + b"'" in shown, shown  # getpass turns echo off before this
         os.write(fd, token.encode() + b"\r")
-        shown += _read_until(fd, b"\x00never", deadline)
+        shown += read_terminal_until(fd, b"\x00never", deadline)
     finally:
         _, status = os.waitpid(pid, 0)
         os.close(fd)

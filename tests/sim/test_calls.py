@@ -12,6 +12,7 @@ from designer.credentials import EphemeralAccounts
 from designer.io import configure_package, read_package_value
 from designer.sim import SimOptions, Simulator
 from tests.sim.conftest import act, outcome, say, seed_accounts, switch
+from tests.support import HeaderEcho
 
 
 def _sim(nodes, accounts, *, event="event.message.chat.worker", options=None):
@@ -109,21 +110,6 @@ def test_trace_shows_signed_headers_redacted(lambda_service):
     assert (request["service"], request["region"]) == ("lambda", "us-west-2")
 
 
-class _HeaderEcho(http.server.BaseHTTPRequestHandler):
-    """Answers with the request's headers (some APIs echo them back in errors)."""
-
-    def do_POST(self) -> None:  # http.server calls it by this name
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        body = json.dumps(dict(self.headers.items())).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        return
-
-
 @pytest.mark.parametrize("provider", ["headers", "http_basic", "bearer"])
 def test_http_auth_account_secrets_never_reach_trace_calls_or_cassette(tmp_path, provider):
     secret = "S3cr3t-" + provider + "-0123456789"
@@ -134,7 +120,7 @@ def test_http_auth_account_secrets_never_reach_trace_calls_or_cassette(tmp_path,
         "bearer": ({}, {"token": secret}),
     }[provider]
     account = accounts.add("api", provider, fields=fields, secrets=secrets)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _HeaderEcho)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), HeaderEcho)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     cassette = tmp_path / "api.cassette.json"

@@ -9,6 +9,7 @@ import pytest
 
 from designer.sim import SimOptions
 from tests.sim.conftest import FUNCTIONS, ROOT, SEED, seed_simulator
+from tests.support import read_terminal_until
 
 MENU = ["Hostname", "IP", "MX", "Bye"]
 
@@ -197,23 +198,8 @@ def test_cli_record_then_replay_without_service_or_account(tmp_path):
 def test_cli_is_interactive_on_a_terminal_once_the_says_run_out():
     """On a (pseudo-)terminal, after the last --say the CLI asks `you>` and feeds each typed line to the bot."""
     import os
-    import select
     import time
     pty = pytest.importorskip("pty", reason="needs POSIX pseudo-terminals")
-
-    def read_until(fd: int, needle: bytes, deadline: float) -> bytes:
-        out = b""
-        while needle not in out and time.monotonic() < deadline:
-            if not select.select([fd], [], [], 0.5)[0]:
-                continue
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not chunk:
-                break
-            out += chunk
-        return out
 
     pid, fd = pty.fork()
     if pid == 0:  # the child: stdin/stdout are the terminal
@@ -223,13 +209,13 @@ def test_cli_is_interactive_on_a_terminal_once_the_says_run_out():
                                    "Kina", "--say", "Hostname"], {**os.environ, "PYTHONPATH": str(ROOT)})
     deadline = time.monotonic() + 120
     try:
-        shown = read_until(fd, b"you> ", deadline)
+        shown = read_terminal_until(fd, b"you> ", deadline)
         assert b"bot: [text prompt] e.g. cerb.ai" in shown, shown
         os.write(fd, b"cerb.ai\r")
-        shown += read_until(fd, b"you> ", deadline)
+        shown += read_terminal_until(fd, b"you> ", deadline)
         os.write(fd, b"Bye\r")
-        shown += read_until(fd, b"[window closed]", deadline)
-        shown += read_until(fd, b"\x00never", min(deadline, time.monotonic() + 10))  # until the child exits
+        shown += read_terminal_until(fd, b"[window closed]", deadline)
+        shown += read_terminal_until(fd, b"\x00never", min(deadline, time.monotonic() + 10))  # until the child exits
     finally:
         _, status = os.waitpid(pid, 0)
         os.close(fd)

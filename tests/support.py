@@ -1,0 +1,40 @@
+"""Small pieces several test folders use: a loopback server that echoes request headers, and reading a pseudo-
+terminal until something appears."""
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import select
+import time
+
+
+class HeaderEcho(http.server.BaseHTTPRequestHandler):
+    """Answers a POST with the request's headers as JSON, as some APIs echo them back in errors."""
+
+    def do_POST(self) -> None:  # http.server calls it by this name
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body = json.dumps(dict(self.headers.items())).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        return
+
+
+def read_terminal_until(fd: int, needle: bytes, deadline: float) -> bytes:
+    """Everything the terminal shows until `needle` appears, the child closes it, or `deadline` passes."""
+    out = b""
+    while needle not in out and time.monotonic() < deadline:
+        if not select.select([fd], [], [], 0.5)[0]:
+            continue
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+    return out
