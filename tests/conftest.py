@@ -18,6 +18,21 @@ SAMPLE_FUNCTIONS = ROOT / "packages" / "functions"
 ARTIFACTS = ROOT / "test-artifacts"
 
 
+SUMMARY_FILES = ("bundle-size.txt",)  # written by tests into ARTIFACTS; repeated at the end of the run's output
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    for name in SUMMARY_FILES:
+        (ARTIFACTS / name).unlink(missing_ok=True)  # only this run's figures are reported
+
+
+def pytest_terminal_summary(terminalreporter: object) -> None:
+    for name in SUMMARY_FILES:
+        path = ARTIFACTS / name
+        if path.exists():
+            terminalreporter.write_line(path.read_text(encoding="utf-8").strip())  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     if not SHARED.is_dir():

@@ -21,7 +21,7 @@ def folder_size_mb(folder: Path) -> float:
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory, request, artifacts_dir) -> Path:
+def bundle(tmp_path_factory, artifacts_dir) -> Path:
     pyinstaller = shutil.which("pyinstaller") or str(Path(sys.executable).with_name("pyinstaller"))
     if not Path(pyinstaller).exists():
         pytest.skip("PyInstaller is not installed")
@@ -33,10 +33,7 @@ def bundle(tmp_path_factory, request, artifacts_dir) -> Path:
     assert result.returncode == 0, result.stderr[-4000:]
     folder = work / "dist" / "bot-designer"
     report = f"desktop bundle: {folder_size_mb(folder):.0f} MB (one folder, {sum(1 for _ in folder.rglob('*'))} files)"
-    (artifacts_dir / "bundle-size.txt").write_text(report + "\n")
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(f"\n{report}")
+    (artifacts_dir / "bundle-size.txt").write_text(report + "\n")  # tests/conftest.py repeats it in the summary
     return folder
 
 
