@@ -2,9 +2,15 @@
 what earlier steps wrote. Nothing here leaves the process."""
 from __future__ import annotations
 
+import hashlib
 import itertools
+import mimetypes
 import threading
+from pathlib import Path
 from typing import Any
+
+ATTACHMENT = "cerberusweb.contexts.attachment"
+_LABEL_FIELDS = ("_label", "name", "subject", "title", "label", "content", "text")
 
 
 class RecordStore:
@@ -42,3 +48,22 @@ class RecordStore:
         words = [w.lower() for w in query.split() if ":" not in w]
         return [dict(r) for r in self.records.get(context, {}).values()
                 if all(any(w in str(v).lower() for v in r.values()) for w in words)]
+
+    def attach_file(self, path: str | Path) -> dict[str, Any]:
+        """A file the user 'uploads' to a prompt_file: an attachment record with Cerb's attachment fields (the
+        content stays on disk; only its size and hash are read)."""
+        path = Path(path)
+        digest = hashlib.sha1()  # Cerb's storage_sha1hash (content identity, not security)
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 16), b""):
+                digest.update(chunk)
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return self.create(ATTACHMENT, {"_label": path.name, "name": path.name, "size": path.stat().st_size,
+                                        "mime_type": mime, "storage_sha1hash": digest.hexdigest()})
+
+
+def record_label(record: dict[str, Any]) -> str:
+    """What a chooser shows for a simulated record: `#id` and its first naming field."""
+    name = next((str(record[k]) for k in _LABEL_FIELDS if str(record.get(k) or "").strip()), "")
+    name = " ".join(name.split())
+    return f"#{record.get('id')} {name[:60]}".rstrip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 import shiboken6
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.panels.simulation import prompt_widgets
 from designer.panels.simulation.controller import SimulationController
 from designer.panels.simulation.format import EVENT_PRESETS, merge_event_json
 
@@ -49,6 +51,10 @@ class SimulationPanel(QWidget):
         self._typing_timer.timeout.connect(self._show_next)
         self._menu: list[Any] = []
         self.prompt_buttons: list[QPushButton] = []
+        self.prompt_widgets: list[QWidget] = []  # the date / chooser / file prompt's widgets
+        self.prompt_date_edit: Any = None
+        self.prompt_chooser: Any = None
+        self.prompt_file_button: Any = None
 
         # -- what to run ----------------------------------------------------------------------------------
         self.source_combo = QComboBox()
@@ -179,6 +185,7 @@ class SimulationPanel(QWidget):
         c.failed.connect(self._failed)
         c.conversationStarted.connect(self._started)
         c.conversationEnded.connect(self._update_buttons)
+        c.conversationEnded.connect(self._ended)
         c.menuReady.connect(self._menu_ready)
         c.packageChanged.connect(self.refresh_behaviors)
         self._source_changed()
@@ -486,19 +493,31 @@ class SimulationPanel(QWidget):
     def transcript_text(self) -> str:
         return self.transcript.toPlainText()
 
+    def _ended(self) -> None:
+        if shiboken6.isValid(self) and shiboken6.isValid(self.message_edit):  # not while the window is torn down
+            self._clear_prompt()  # a stopped conversation cannot take the answer
+
     def _clear_prompt(self) -> None:
-        for b in self.prompt_buttons:
-            b.hide()  # never setParent(None): that would make it a top-level window until deleted
-            b.deleteLater()
+        for w in [*self.prompt_buttons, *self.prompt_widgets]:
+            w.hide()  # never setParent(None): that would make it a top-level window until deleted
+            w.deleteLater()
         self.prompt_buttons = []
+        self.prompt_widgets = []
+        self.prompt_date_edit = self.prompt_chooser = self.prompt_file_button = None
         while self.prompt_layout.count():
             self.prompt_layout.takeAt(0)
         self.prompt_label.setText("")
         self.message_edit.setPlaceholderText("Say something…")
 
+    def _add_prompt_widget(self, widget: QWidget, stretch: int = 0) -> QWidget:
+        self.prompt_widgets.append(widget)
+        self.prompt_layout.addWidget(widget, stretch)
+        return widget
+
     def _show_prompt(self, turn: Any) -> None:
         """The prompt's widget: buttons (and image labels) as push buttons; the text prompt's placeholder and
-        default in the input line; date / chooser / file prompts described above the input line."""
+        default in the input line; a date picker, a record chooser or a file button for the other kinds. The
+        input line stays usable for all of them (a typed date, id or attachment id is sent as typed)."""
         self._clear_prompt()
         if turn.state != "suspended":
             return
@@ -522,13 +541,15 @@ class SimulationPanel(QWidget):
         if not placeholder and texts:
             placeholder = texts[-1].placeholder
         if kind == "date":
-            self.prompt_label.setText("The bot asks for a date or time (e.g. tomorrow 5pm).")
+            self._show_date_prompt()
         elif kind == "chooser":
-            query = f", query {prompt.get('query')!r}" if prompt.get("query") else ""
-            self.prompt_label.setText(f"The bot asks you to choose a {prompt.get('context') or 'record'}{query}: "
-                                      "type the record's id.")
+            self._show_chooser_prompt(prompt)
         elif kind == "file":
-            self.prompt_label.setText("The bot asks for a file: type the attachment's id.")
+            self.prompt_label.setText("The bot asks for a file: choose one (it becomes a simulated attachment), "
+                                      "or type an attachment's id.")
+            self.prompt_file_button = self._add_prompt_widget(QPushButton("Choose file…"))
+            self.prompt_file_button.clicked.connect(self.choose_prompt_file)
+            self.prompt_layout.addStretch(1)
         elif kind and kind not in ("text", "text_prompt", "wait"):
             self.prompt_label.setText(f"The bot asks for a {kind}: type the answer.")
         default = str(prompt.get("default") or "")
@@ -537,6 +558,52 @@ class SimulationPanel(QWidget):
         self.message_edit.setPlaceholderText(placeholder or "Say something…")
         self._update_buttons()
         self.message_edit.setFocus()
+
+    def _show_date_prompt(self) -> None:
+        self.prompt_label.setText("The bot asks for a date or time: pick one, or type it (e.g. tomorrow 5pm).")
+        conv = self.controller.conv
+        now = conv.sim.now().astimezone(conv.sim.engine.timezone) if conv is not None else datetime.now(UTC)
+        edit = self.prompt_date_edit = self._add_prompt_widget(prompt_widgets.date_edit(now), 1)
+        send = self._add_prompt_widget(QPushButton("Send date"))
+        send.clicked.connect(lambda: self.say(prompt_widgets.date_answer(edit)))
+
+    def _show_chooser_prompt(self, prompt: dict[str, Any]) -> None:
+        context = str(prompt.get("context") or "")
+        candidates = [c for c in prompt.get("candidates") or [] if isinstance(c, dict)]
+        query = f", query {prompt.get('query')!r}" if prompt.get("query") else ""
+        self.prompt_label.setText(f"The bot asks you to choose a {prompt_widgets.context_name(context)} "
+                                  f"({context or 'no context'}{query}): pick a record this conversation "
+                                  "created, or type its id.")
+        combo = self.prompt_chooser = self._add_prompt_widget(prompt_widgets.chooser_combo(context, candidates), 1)
+        send = self._add_prompt_widget(QPushButton("Send id"))
+
+        def send_choice() -> None:
+            answer = prompt_widgets.chooser_answer(combo)
+            if answer:
+                self.say(answer)
+            else:
+                self._failed("Choose a record or type its id.")
+        send.clicked.connect(send_choice)
+        combo.lineEdit().returnPressed.connect(send_choice)
+
+    def choose_prompt_file(self) -> bool:
+        """The file prompt's button: the window's file dialog (tests replace `window.dialogs`), then the file is
+        registered in the conversation's record store as an attachment and its id is sent, as Cerb's upload does."""
+        conv = self.controller.conv
+        if conv is None or self.controller.busy:
+            return False
+        path = self.controller.window.dialogs.open_file(self, "Attach a file")
+        if not path:
+            return False
+        try:
+            record = conv.sim.store.attach_file(path)
+        except OSError as exc:
+            self._failed(f"Cannot attach {path}: {exc.strerror or exc}")
+            return False
+        self._append_html(f'<div style="color:#777"><i>attached {html.escape(record["name"])} '
+                          f'({record["size"]} bytes, {html.escape(record["mime_type"])}) as attachment '
+                          f'#{record["id"]}</i></div>')
+        return self.say(str(record["id"]))
 
     def prompt_options(self) -> list[str]:
         return [b.text() for b in self.prompt_buttons]

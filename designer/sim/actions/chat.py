@@ -7,10 +7,12 @@ import re
 from typing import Any
 
 from designer.sim.actions import ActionContext, action
+from designer.sim.store import record_label
 from designer.templates.php import to_int
 
 _PROMPTS = {"prompt_buttons": "buttons", "prompt_text": "text_prompt", "prompt_chooser": "chooser",
             "prompt_date": "date", "prompt_file": "file", "prompt_images": "images", "prompt_wait": "wait"}
+_MAX_CANDIDATES = 200
 
 
 def markdown_html(text: str) -> str:
@@ -63,6 +65,9 @@ def _prompt(ctx: ActionContext, a: dict[str, Any]) -> None:
     elif kind == "chooser":
         spec.update(context=a.get("context", ""), query=ctx.render(a.get("query", "")),
                     selection=a.get("selection", ""))
+        # what the chat's chooser can offer: the records of that context the simulation has created so far
+        found = ctx.it.store.search(spec["context"], spec["query"]) if spec["context"] else []
+        spec["candidates"] = [{"id": r["id"], "label": record_label(r)} for r in found[:_MAX_CANDIDATES]]
         described = (f">>> Prompting with chooser:\nContext: {spec['context']}\nQuery: {spec['query']}\n"
                      f"Selection: {spec['selection']}")
     elif kind == "images":
