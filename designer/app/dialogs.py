@@ -51,12 +51,14 @@ class Dialogs:
                                       f"{path} was changed by another program. Reload it?{extra}")
         return answer == QMessageBox.StandardButton.Yes
 
-    def open_file(self, parent: QWidget | None, title: str = "Open package", folder: str = "") -> str | None:
-        path, _ = QFileDialog.getOpenFileName(parent, title, folder, PACKAGE_FILTER)
+    def open_file(self, parent: QWidget | None, title: str = "Open package", folder: str = "",
+                  filter: str = PACKAGE_FILTER) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(parent, title, folder, filter)
         return path or None
 
-    def save_file(self, parent: QWidget | None, title: str = "Save package as", suggested: str = "") -> str | None:
-        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, PACKAGE_FILTER)
+    def save_file(self, parent: QWidget | None, title: str = "Save package as", suggested: str = "",
+                  filter: str = PACKAGE_FILTER) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filter)
         return path or None
 
     def text(self, parent: QWidget | None, title: str, label: str, value: str = "") -> str | None:

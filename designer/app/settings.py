@@ -52,6 +52,18 @@ class Settings:
         except (TypeError, ValueError):
             return DEFAULT_AUTOSAVE_SECONDS
 
+    def local_lambda_dir(self) -> str:
+        """The functions folder the embedded local Lambda service last ran with ("" when it never ran)."""
+        value = self._qs.value("localLambda/functionsDir", "")
+        return str(value or "")
+
+    def set_local_lambda_dir(self, path: str | Path | None) -> None:
+        if path:
+            self._qs.setValue("localLambda/functionsDir", str(Path(path).resolve()))
+        else:
+            self._qs.remove("localLambda/functionsDir")
+        self._qs.sync()  # the next start of the app reads it, even after a crash
+
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         geometry, state = self._qs.value("window/geometry"), self._qs.value("window/state")
         return (geometry if isinstance(geometry, QByteArray) else None,

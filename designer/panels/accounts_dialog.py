@@ -432,9 +432,15 @@ class AccountsDialog(QDialog):
         if item is None:
             return
         account_id = item.data(NAME_ROLE)
+        store, local = self.store, self.local
+
+        def job() -> Any:
+            if local is not None:  # the stored local-service account: start the service, point it there first
+                local.prepare_stored_account([account_id], store=store)
+            return store.test(account_id)
         self._status("Testing…")
         self.test_button.setEnabled(False)
-        self.tasks.run(lambda: self.store.test(account_id), self._tested, self._test_failed)
+        self.tasks.run(job, self._tested, self._test_failed)
 
     def _tested(self, outcome: Any) -> None:
         self.last_outcome = outcome
@@ -450,26 +456,28 @@ class AccountsDialog(QDialog):
 
     # -- the local Lambda service as an account -------------------------------------------------------------
     def add_local_lambda_account(self) -> None:
-        """An AWS account whose endpoint is the running local service and whose keys are the service's (the
-        service starts now; without a functions folder it serves the bundled sample functions)."""
+        """An AWS account whose endpoint is the local service and whose keys are the service's. The service
+        starts now (off the GUI thread) with the folder it last ran with, else the bundled sample functions;
+        later runs re-point the account (LocalLambdaController.refresh_stored_account)."""
         if self.local is None or self.keyring_ok is not True:
             return
-        if self.local.functions_dir is None:  # no --local-lambda folder: serve the sample functions
-            from designer.resources import sample_path
-            self.local.set_functions_dir(sample_path("functions"))
-        svc = self.local.ensure_started()
-        if svc is None:
-            self._status(f"⚠ The local Lambda service did not start: {self.local.error}")
-            return
-        endpoint, key, secret, region = svc.endpoint, svc.access_key_id, svc.secret_access_key, svc.region
-        self._status("Saving…")
+        local, store = self.local, self.store
+        if local.functions_dir is None:  # no --local-lambda folder: the remembered one, else the samples
+            local.set_functions_dir(local.folder())
         from designer.panels.local_lambda_panel import STORED_ACCOUNT_NAME
-        self.tasks.run(lambda: self.store.add(STORED_ACCOUNT_NAME, "aws",
-                                              fields={"access_key_id": key, "region": region,
-                                                      "endpoint_url": endpoint},
-                                              secrets={"secret_access_key": secret},
-                                              notes="The embedded local Lambda service (re-pointed at each run's endpoint)."),
-                       self._saved, self._save_failed)
+
+        def job() -> Any:
+            svc = local.ensure_started()
+            if svc is None:
+                from designer.errors import DesignerError
+                raise DesignerError(f"The local Lambda service did not start: {local.error}")
+            return store.add(STORED_ACCOUNT_NAME, "aws",
+                             fields={"access_key_id": svc.access_key_id, "region": svc.region,
+                                     "endpoint_url": svc.endpoint},
+                             secrets={"secret_access_key": svc.secret_access_key},
+                             notes="The embedded local Lambda service (re-pointed at each run's endpoint).")
+        self._status("Saving…")
+        self.tasks.run(job, self._saved, self._save_failed)
 
     def _status(self, text: str) -> None:
         self.status_label.setText(text)

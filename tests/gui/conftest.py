@@ -48,11 +48,11 @@ class FakeDialogs:
         self.calls.append(("reload_changed_file", path))
         return self.reload_answer
 
-    def open_file(self, parent: Any, title: str = "", folder: str = "") -> str | None:
+    def open_file(self, parent: Any, title: str = "", folder: str = "", filter: str = "") -> str | None:
         self.calls.append(("open_file", title))
         return self.open_path
 
-    def save_file(self, parent: Any, title: str = "", suggested: str = "") -> str | None:
+    def save_file(self, parent: Any, title: str = "", suggested: str = "", filter: str = "") -> str | None:
         self.calls.append(("save_file", title))
         return self.save_path
 

@@ -49,6 +49,8 @@ class SimulationController(QObject):
         self.last_turn: Any = None
         self._unsubscribe: Callable[[], None] | None = None
         self._last_start: tuple[Any, ...] | None = None
+        self._account_refs: tuple[str, ...] = ()  # the connected-account values the configured package uses
+        self._region = "us-east-1"
         if hasattr(window, "documentChanged"):
             window.documentChanged.connect(self._document_changed)
         stack = getattr(window, "undo_stack", None)
@@ -134,13 +136,16 @@ class SimulationController(QObject):
             raise ValueError("No package is open.")
         values = {k: v for k, v in self.prompt_values.items()}
         prompt_keys = {str(p.get("key")) for p in pkg.prompts}
-        unset = [p["key"] for p in account_prompts(pkg.prompts) if p["key"] not in values]
+        keys = [p["key"] for p in account_prompts(pkg.prompts)]
+        unset = [k for k in keys if k not in values]
+        region = str(values.get("aws_region") or _default(pkg, "aws_region") or "us-east-1")
         if self.local is not None and self.local.functions_dir is not None:
-            region = str(values.get("aws_region") or _default(pkg, "aws_region") or "us-east-1")
             self.local.ensure_started(region)
         if unset and self.local is not None and self.local.accounts is not None:
             bound = bind_prompts(pkg.prompts, self.local.accounts, {})
             values.update({k: v for k, v in bound.items() if k in unset})
+        self._account_refs = tuple(str(values[k]) for k in keys if values.get(k))
+        self._region = region
         configured = configure_package(pkg, {k: str(v) for k, v in values.items() if k in prompt_keys})
         options = SimOptions(http_mode=self.http_mode, cassette=self.cassette or None,  # type: ignore[arg-type]
                              live_everything=self.live_everything, worker=dict(self.worker),
@@ -260,7 +265,20 @@ class SimulationController(QObject):
         if self.busy:
             return False
         self._on_done = on_done
-        return self.runner.submit(fn)
+        return self.runner.submit(self._with_accounts_ready(fn))
+
+    def _with_accounts_ready(self, fn: Callable[[], Any]) -> Callable[[], Any]:
+        """`fn` preceded, on the worker thread, by readying the stored local-service account when the package
+        uses it: the service is started if needed (a restart without --local-lambda leaves it stopped) and
+        the account re-pointed at it before `fn` reads any credentials (they are read at call time)."""
+        local, refs, region = self.local, self._account_refs, self._region
+        if local is None or not refs or self.http_mode == "replay":
+            return fn
+
+        def ready_then_call() -> Any:
+            local.prepare_stored_account(refs, region=region)
+            return fn()
+        return ready_then_call
 
     def _finished(self, result: Any) -> None:
         cb, self._on_done = self._on_done, None

@@ -13,7 +13,6 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -291,7 +290,7 @@ class SimulationPanel(QWidget):
         return value
 
     def _choose_cassette(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Cassette", self.cassette_edit.text(), "Cassettes (*.json *.yaml)")
+        path = self.controller.window.dialogs.save_file(self, "Cassette", self.cassette_edit.text(), "Cassettes (*.json *.yaml);;All files (*)")
         if path:
             self.cassette_edit.setText(path)
 
@@ -592,7 +591,7 @@ class SimulationPanel(QWidget):
         conv = self.controller.conv
         if conv is None or self.controller.busy:
             return False
-        path = self.controller.window.dialogs.open_file(self, "Attach a file")
+        path = self.controller.window.dialogs.open_file(self, "Attach a file", filter="All files (*)")
         if not path:
             return False
         try:
