@@ -41,16 +41,22 @@ def _package(tmp_path: Path) -> Path:
     return path
 
 
-def test_prompt_kinds(make_window: Any, qtbot: Any, tmp_path: Path) -> None:
+def _started(make_window: Any, qtbot: Any, package: Path, behavior: str) -> tuple[Any, Any, Any]:
+    """The window on `package`, its conversation with `behavior` started and at its first prompt."""
     w = make_window()
-    assert w.open_file(_package(tmp_path), prompt=False)
+    assert w.open_file(package, prompt=False)
     w.show()
     sim = w.simulation
     panel = sim.panel
     panel.delay_scale = 0.0
-    panel.select_behavior("Main")
+    panel.select_behavior(behavior)
     assert panel.start()
     wait_idle(qtbot, sim, 1)
+    return w, sim, panel
+
+
+def test_prompt_kinds(make_window: Any, qtbot: Any, tmp_path: Path) -> None:
+    w, sim, panel = _started(make_window, qtbot, _package(tmp_path), "Main")
     assert "date" in panel.prompt_label.text() and panel.message_edit.placeholderText() == "e.g. Friday"
     type_answer(qtbot, sim, "Friday")
     assert "cerberusweb.contexts.ticket" in panel.prompt_label.text() and "status:open" in panel.prompt_label.text()
@@ -110,15 +116,7 @@ def test_date_chooser_and_file_widgets(make_window: Any, qtbot: Any, tmp_path: P
 
     from tests.gui_sim.helpers import LEFT
 
-    w = make_window()
-    assert w.open_file(_widgets_package(tmp_path), prompt=False)
-    w.show()
-    sim = w.simulation
-    panel = sim.panel
-    panel.delay_scale = 0.0
-    panel.select_behavior("Widgets")
-    assert panel.start()
-    wait_idle(qtbot, sim, 1)
+    w, sim, panel = _started(make_window, qtbot, _widgets_package(tmp_path), "Widgets")
 
     # prompt_date: a calendar date-time editor and its Send button (typing still possible in the input line)
     edit = panel.prompt_date_edit
@@ -170,15 +168,7 @@ def test_date_chooser_and_file_widgets(make_window: Any, qtbot: Any, tmp_path: P
 
 def test_chooser_without_records_and_typed_answers(make_window: Any, qtbot: Any, tmp_path: Path) -> None:
     """No record of the context yet: the combo says so; a typed id and a typed date still go through."""
-    w = make_window()
-    assert w.open_file(_package(tmp_path), prompt=False)
-    w.show()
-    sim = w.simulation
-    panel = sim.panel
-    panel.delay_scale = 0.0
-    panel.select_behavior("Main")
-    assert panel.start()
-    wait_idle(qtbot, sim, 1)
+    w, sim, panel = _started(make_window, qtbot, _package(tmp_path), "Main")
     assert panel.prompt_date_edit is not None
     type_answer(qtbot, sim, "tomorrow 5pm")
     combo = panel.prompt_chooser
