@@ -1,5 +1,5 @@
-"""Small pieces several test folders use: a loopback server that echoes request headers, and reading a pseudo-
-terminal until something appears."""
+"""Small pieces several test files use: JSON compared with its key order, a loopback server that echoes request
+headers, and reading a pseudo-terminal until something appears."""
 from __future__ import annotations
 
 import http.server
@@ -7,6 +7,15 @@ import json
 import os
 import select
 import time
+
+
+def ordered(value):
+    """A JSON value with key order made significant for ==."""
+    if isinstance(value, dict):
+        return [(k, ordered(v)) for k, v in value.items()]
+    if isinstance(value, list):
+        return [ordered(v) for v in value]
+    return value
 
 
 class HeaderEcho(http.server.BaseHTTPRequestHandler):

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from designer.io import dumps_package, read_package_text
 from designer.model import ALLOWED_CHILDREN, NODE_TYPES, ROOT, Behavior, Bot, Node, Package, StructureError
+from tests.support import ordered
 
 titles = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12).filter(str.strip)
 statuses = st.sampled_from([None, "live", "disabled", "simulator"])
@@ -90,14 +91,6 @@ def test_edits_keep_structure_and_round_trip(package: Package, steps) -> None:
     assert [n.type for b in again.all_behaviors() for n in b.walk()] == [
         n.type for b in package.all_behaviors() for n in b.walk()
     ]
-
-
-def ordered(value):
-    if isinstance(value, dict):
-        return [(k, ordered(v)) for k, v in value.items()]
-    if isinstance(value, list):
-        return [ordered(v) for v in value]
-    return value
 
 
 ops = st.lists(st.tuples(st.sampled_from(["insert", "remove", "move", "reorder", "duplicate", "title"]),

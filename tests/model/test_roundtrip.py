@@ -8,15 +8,7 @@ import pytest
 
 from designer.io import dumps_package, load_package, read_package_text
 from tests.conftest import FIXTURE_PACKAGES, SAMPLE_PACKAGE
-
-
-def ordered(value):
-    """A JSON value with key order made significant for ==."""
-    if isinstance(value, dict):
-        return [(k, ordered(v)) for k, v in value.items()]
-    if isinstance(value, list):
-        return [ordered(v) for v in value]
-    return value
+from tests.support import ordered
 
 
 def shared_packages() -> list[Path]:
