@@ -107,7 +107,18 @@ def test_trace_click_selects_node_and_placeholders_highlighted(sample_window: An
     assert dbg.changed_rows(), "the last step's changes are highlighted"
 
 
-def test_start_from_interaction_menu(sample_window: Any, qtbot: Any) -> None:
+def test_start_from_interaction_menu(sample_window: Any, qtbot: Any, monkeypatch: Any) -> None:
+    import threading
+
+    from designer.sim import Simulator
+    ran_on: list[threading.Thread] = []
+    real_start = Simulator.start_interaction
+
+    def start_interaction(self: Any, *args: Any, **kwargs: Any) -> Any:  # the real one, noting its thread
+        ran_on.append(threading.current_thread())
+        return real_start(self, *args, **kwargs)
+
+    monkeypatch.setattr(Simulator, "start_interaction", start_interaction)
     sim = sample_window.simulation
     panel = sim.panel
     panel.source_combo.setCurrentIndex(1)
@@ -120,6 +131,8 @@ def test_start_from_interaction_menu(sample_window: Any, qtbot: Any) -> None:
     assert turn.state == "suspended"
     assert "Hi, Kina!" in panel.transcript_text()
     assert any("Handle interaction" in t or "switch" in t for t in sim.debugger.trace_texts())
+    # the interaction behavior (which may call Lambda or HTTP) ran off the GUI thread
+    assert ran_on and threading.main_thread() not in ran_on
 
 
 def test_restart_same_and_new_user(sample_window: Any, qtbot: Any) -> None:

@@ -175,9 +175,7 @@ class SimulationController(QObject):
         self.end()
         try:
             self.sim = sim = self.build_simulator()
-            if item is not None:
-                conv = sim.start_interaction(item, event_values=event_values or {})
-            else:
+            if item is None:
                 ref = getattr(behavior, "uid", behavior)
                 conv = sim.start(ref, variables=variables or {}, event_values=event_values or {})
         except Exception as exc:
@@ -185,6 +183,13 @@ class SimulationController(QObject):
             self.failed.emit(_message(exc))
             return False
         self._last_start = (behavior, item, dict(variables or {}), dict(event_values or {}))
+        if item is not None:  # the interaction behavior runs first, and may call Lambda or HTTP: off the GUI thread
+            return self._submit(lambda: sim.start_interaction(item, event_values=event_values or {}),
+                                lambda started: self._begin(started, run=run, step=step))
+        return self._begin(conv, run=run, step=step)
+
+    def _begin(self, conv: Any, *, run: bool, step: bool) -> bool:
+        """Show the new conversation `conv`, then run its first turn (or one step) off the GUI thread."""
         self.conv = conv
         self._push_breakpoints()
         self._unsubscribe = conv.subscribe(self._on_trace)
