@@ -113,6 +113,11 @@ def test_event_placeholders_reach_the_behavior(sample_window: Any, qtbot: Any) -
     add = next(b for b in panel.inputs.findChildren(type(panel.run_button)) if b.text() == "Add")
     qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
     assert '"slots"' in panel.event_edit.toPlainText() and '"hi there"' in panel.event_edit.toPlainText()
+    typed = panel.event_edit.toPlainText()
+    panel.select_behavior("Get interactions for worker")  # switching behaviors keeps what was typed
+    panel.select_behavior("DNS conversational behavior")
+    assert panel.worker_edit.text() == "Ada" and panel.event_edit.toPlainText() == typed
+    add = next(b for b in panel.inputs.findChildren(type(panel.run_button)) if b.text() == "Add")  # rebuilt
     turn = start(qtbot, sim)
     assert turn.state == "suspended" and "Hi, Ada!" in panel.transcript_text()
     values = sim.controller.conv.dictionary

@@ -228,12 +228,14 @@ class SimulationPanel(QWidget):
             w.setEnabled(menu)
 
     def _fill_inputs(self) -> None:
+        # the worker's name and the event placeholders belong to the run, not the behavior: kept across a switch
+        worker, event = self.worker_edit.text(), self.event_edit.toPlainText()
         while self.inputs_form.rowCount():
             self.inputs_form.removeRow(0)
         self.variable_edits = {}
-        self.worker_edit = QLineEdit()
+        self.worker_edit = QLineEdit(worker)
         self.worker_edit.setPlaceholderText("Kina")
-        self.event_edit = QPlainTextEdit()
+        self.event_edit = QPlainTextEdit(event)
         self.event_edit.setPlaceholderText('{"contact": {"phone": "+1 555 0100"}, "slots": {"city": "Paris"}}')
         self.event_edit.setMaximumHeight(70)
         b = self.selected_behavior()
