@@ -62,6 +62,11 @@ class RecordStore:
                                         "mime_type": mime, "storage_sha1hash": digest.hexdigest()})
 
 
+def record_type_name(context: str) -> str:
+    """'cerberusweb.contexts.ticket' → 'ticket': what Cerb's chat calls a record type in a worklist or chooser."""
+    return str(context or "").rsplit(".", 1)[-1].replace("_", " ") or "record"
+
+
 def record_label(record: dict[str, Any]) -> str:
     """What a chooser shows for a simulated record: `#id` and its first naming field."""
     name = next((str(record[k]) for k in _LABEL_FIELDS if str(record.get(k) or "").strip()), "")

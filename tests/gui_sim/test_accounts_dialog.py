@@ -157,6 +157,16 @@ def test_profile_and_basic_forms(qtbot: Any, real_store: AccountStore) -> None:
     assert keyring.get_password(_service(basic.id), "password") is None
 
 
+def _use_the_first_run_hint(qtbot: Any, store: AccountStore, local: Any) -> Any:
+    """The dialog with no accounts, its "Use the local Lambda service" clicked and the account saved."""
+    dialog = _open(qtbot, store, local)
+    qtbot.waitUntil(lambda: dialog.local_hint.isVisible(), timeout=10_000)
+    with qtbot.waitSignal(dialog.accountsChanged, timeout=10_000):
+        dialog.local_button.click()
+    qtbot.waitUntil(lambda: bool(store.list()), timeout=10_000)
+    return dialog
+
+
 @pytest.mark.keyring
 def test_first_run_hint_without_a_functions_folder_serves_the_samples(qtbot: Any, real_store: AccountStore) -> None:
     """`bot-designer gui` without --local-lambda: the first-run button still gives a working account."""
@@ -165,11 +175,7 @@ def test_first_run_hint_without_a_functions_folder_serves_the_samples(qtbot: Any
 
     local = LocalLambdaController(None)
     try:
-        dialog = _open(qtbot, real_store, local)
-        qtbot.waitUntil(lambda: dialog.local_hint.isVisible(), timeout=10_000)
-        with qtbot.waitSignal(dialog.accountsChanged, timeout=10_000):
-            dialog.local_button.click()
-        qtbot.waitUntil(lambda: bool(real_store.list()), timeout=10_000)
+        dialog = _use_the_first_run_hint(qtbot, real_store, local)
         assert local.running and local.functions_dir.resolve() == SAMPLE_FUNCTIONS.resolve()
         assert "CerbDnsLookup" in local.service.functions()
         account = real_store.list()[0]
@@ -187,11 +193,7 @@ def test_first_run_hint_adds_the_local_lambda_service(qtbot: Any, real_store: Ac
 
     local = LocalLambdaController(SAMPLE_FUNCTIONS)
     try:
-        dialog = _open(qtbot, real_store, local)
-        qtbot.waitUntil(lambda: dialog.local_hint.isVisible(), timeout=10_000)
-        with qtbot.waitSignal(dialog.accountsChanged, timeout=10_000):
-            dialog.local_button.click()
-        qtbot.waitUntil(lambda: bool(real_store.list()), timeout=10_000)
+        dialog = _use_the_first_run_hint(qtbot, real_store, local)
         account = real_store.list()[0]
         svc = local.service
         assert account.fields["endpoint_url"] == svc.endpoint

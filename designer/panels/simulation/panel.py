@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from designer.panels.simulation import prompt_widgets
 from designer.panels.simulation.controller import SimulationController
 from designer.panels.simulation.format import EVENT_PRESETS, merge_event_json
+from designer.sim.store import record_type_name
 
 log = logging.getLogger(__name__)
 CHAT_EVENTS = ("event.message.chat.worker", "event.message.chat.portal", "event.message.chat.mobile.worker")
@@ -572,7 +573,7 @@ class SimulationPanel(QWidget):
         context = str(prompt.get("context") or "")
         candidates = [c for c in prompt.get("candidates") or [] if isinstance(c, dict)]
         query = f", query {prompt.get('query')!r}" if prompt.get("query") else ""
-        self.prompt_label.setText(f"The bot asks you to choose a {prompt_widgets.context_name(context)} "
+        self.prompt_label.setText(f"The bot asks you to choose a {record_type_name(context)} "
                                   f"({context or 'no context'}{query}): pick a record this conversation "
                                   "created, or type its id.")
         combo = self.prompt_chooser = self._add_prompt_widget(prompt_widgets.chooser_combo(context, candidates), 1)

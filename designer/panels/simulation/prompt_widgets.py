@@ -9,14 +9,11 @@ from typing import Any
 from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import QComboBox, QDateTimeEdit
 
+from designer.sim.store import record_type_name
+
 # strtotime's ISO form ("2031-05-17 17:30"): designer.templates.phpdate parses it as Cerb's PHP does, so a
 # var_format like {{message|date('U')}} turns the answer into the timestamp a typed date would give
 DATE_FORMAT = "yyyy-MM-dd HH:mm"
-
-
-def context_name(context: str) -> str:
-    """'cerberusweb.contexts.ticket' → 'ticket' (what Cerb's chooser calls the record type)."""
-    return context.rsplit(".", 1)[-1].replace("_", " ") if context else "record"
 
 
 def date_edit(now: datetime) -> QDateTimeEdit:
@@ -44,7 +41,7 @@ def chooser_combo(context: str, candidates: list[dict[str, Any]]) -> QComboBox:
         combo.addItem(str(c.get("label") or f"#{c.get('id')}"), str(c.get("id")))
     combo.setCurrentIndex(-1)
     combo.clearEditText()
-    name = context_name(context)
+    name = record_type_name(context)
     line = combo.lineEdit()
     if candidates:
         line.setPlaceholderText(f"choose a {name} or type its id")

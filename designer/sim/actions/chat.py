@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from designer.sim.actions import ActionContext, action
-from designer.sim.store import record_label
+from designer.sim.store import record_label, record_type_name
 from designer.templates.php import to_int
 
 _PROMPTS = {"prompt_buttons": "buttons", "prompt_text": "text_prompt", "prompt_chooser": "chooser",
@@ -106,8 +106,7 @@ def window_close(ctx: ActionContext, a: dict[str, Any]) -> None:
 @action("worklist_open")
 def worklist_open(ctx: ActionContext, a: dict[str, Any]) -> None:
     q = ctx.render(a.get("quick_search", ""))
-    record_type = str(a.get("context") or "").rsplit(".", 1)[-1].replace("_", " ") or "record"
-    ctx.trace(f">>> Opening a {record_type} worklist with filters:\n{q}",
+    ctx.trace(f">>> Opening a {record_type_name(a.get('context'))} worklist with filters:\n{q}",
               {"context": a.get("context"), "quick_search": q})
     ctx.output("worklist", text=q, data={"context": a.get("context", ""), "quick_search": q,
                                          "worklist_model": a.get("worklist_model")})

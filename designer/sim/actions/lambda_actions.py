@@ -84,6 +84,11 @@ def _attr_value(value: Any) -> str:
     return value if isinstance(value, str) else "" if value is None else json.dumps(value)
 
 
+def _string_map(value: Any) -> dict[str, str]:
+    """_mapping() with keys and values as strings (attributes, tags: what AWS takes)."""
+    return {str(k): _attr_value(v) for k, v in _mapping(value).items()}
+
+
 # -- Amazon Connect ------------------------------------------------------------------------------------------
 def _contact(ctx: ActionContext) -> dict[str, Any]:
     """The conversation's contact: persistent attributes, the latest External, the chain budget."""
@@ -162,7 +167,7 @@ def _lex(ctx: ActionContext, params: dict[str, Any], creds: Any, function: str, 
     sessions: dict[str, dict[str, str]] = ctx.it.profile_state.setdefault("lex_sessions", {})
     key = f"{bot[0]}/{bot[1]}/{user_id}"
     session = {**sessions.get(key, {}),
-               **{str(k): _attr_value(v) for k, v in _mapping(params.get("session_attributes")).items()}}
+               **_string_map(params.get("session_attributes"))}
     slots = _mapping(params.get("slots")) if params.get("slots") not in (None, "") else _mapping(
         ctx.values.get("slots"))
     transcript = params.get("input_transcript")
@@ -171,7 +176,7 @@ def _lex(ctx: ActionContext, params: dict[str, Any], creds: Any, function: str, 
             intent_name=str(params.get("intent_name") or "Intent"), slots=slots or None,
             invocation_source=str(params.get("invocation_source") or "FulfillmentCodeHook"),  # type: ignore[arg-type]
             user_id=user_id, session_attributes=session,
-            request_attributes={str(k): _attr_value(v) for k, v in _mapping(params.get("request_attributes")).items()},
+            request_attributes=_string_map(params.get("request_attributes")),
             bot_name=bot[0], bot_alias=bot[1], bot_version=bot[2],
             output_dialog_mode="Voice" if str(params.get("output_dialog_mode")) == "Voice" else "Text",
             confirmation_status=str(params.get("confirmation_status") or "None"),
@@ -214,7 +219,7 @@ def _runbook(ctx: ActionContext, params: dict[str, Any], creds: Any, function: s
                                       qualifier=str(params.get("qualifier") or ""), client_context=context,
                                       timeout=_number(params.get("timeout"), 60.0))
         return _runbook_outcome(res)
-    tags = {str(k): _attr_value(v) for k, v in _mapping(params.get("tags")).items()}
+    tags = _string_map(params.get("tags"))
     res = profiles.runbook_custom_code(
         creds, code=str(params.get("code", "")), role_arn=str(params.get("role_arn", "")),
         runtime=str(params.get("runtime") or "python3.12"),
