@@ -26,17 +26,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def create_window(file: str | None = None, local_lambda: str | None = None, *, dialogs: Any = None) -> Any:
-    """The shown main window: recovery offered first, else `file` opened."""
+    """The shown main window. Its frame paints first; once built, it offers crash recovery, else opens `file`.
+    `window.is_built` (and the `built` signal) tell when that has happened."""
     from designer.app.window import MainWindow
 
-    window = MainWindow(local_lambda_dir=local_lambda, offer_recovery=False, dialogs=dialogs)
+    window = MainWindow(local_lambda_dir=local_lambda, offer_recovery=False, dialogs=dialogs, staged=True)
+    if file:
+        window.statusBar().showMessage(f"Opening {Path(file).name}…")
+    window.built.connect(lambda: open_first(window, file))
     window.show()
-    if not window.offer_recovery() and file:
-        if not Path(file).exists():
-            window.dialogs.error(window, "Cannot open package", f"{file} does not exist.")
-        else:
-            window.open_file(file, prompt=False)
     return window
+
+
+def open_first(window: Any, file: str | None) -> None:
+    """What a new window opens: the recovered edits of a crashed session when the user wants them, else `file`."""
+    if window.offer_recovery() or not file:
+        window.statusBar().clearMessage()
+    elif not Path(file).exists():
+        window.statusBar().clearMessage()
+        window.dialogs.error(window, "Cannot open package", f"{file} does not exist.")
+    else:
+        window.open_file(file, prompt=False)
 
 
 def run(file: str | None = None, local_lambda: str | None = None, *, qt_args: Sequence[str] | None = None,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from designer.canvas.editing import new_node
 from designer.errors import DesignerError
 from designer.model import Behavior, Node
 
@@ -32,6 +31,8 @@ class NodeEditing:
             candidates.append((anchor, len(anchor.children)))
             candidates.append((anchor.parent, anchor.index_in_parent() + 1))
         candidates.append((behavior, len(behavior.children)))
+        from designer.canvas.editing import new_node  # the canvas exists by now; the window's frame paints first
+
         probe = new_node(kind)
         for parent, index in candidates:
             try:

@@ -8,7 +8,7 @@ import uuid
 import weakref
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QFileSystemWatcher, QMimeData, Qt, QTimer, Signal
@@ -19,6 +19,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
+    QPaintEvent,
     QUndoStack,
 )
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
@@ -29,7 +30,6 @@ from designer.app.edits import Edits
 from designer.app.node_editing import NodeEditing
 from designer.app.settings import Settings, recovery_dir
 from designer.app.tasks import TaskRunner
-from designer.canvas import BehaviorCanvas, CanvasMinimap
 from designer.errors import DesignerError
 from designer.io import (
     PackageFormatError,
@@ -41,26 +41,41 @@ from designer.io import (
     save_package,
 )
 from designer.model import Behavior, Bot, Node, Package
-from designer.panels.find import FindBar, Match
-from designer.panels.outline import OutlinePanel
-from designer.panels.problems import ProblemsPanel
-from designer.panels.properties import PropertiesPanel
-from designer.panels.simulation import install_simulation_docks
+
+if TYPE_CHECKING:
+    from designer.panels.find import Match
 
 log = logging.getLogger(__name__)
 
 APP_NAME = "Bot Designer"
 DOCK = Qt.DockWidgetArea
 
+MENUS = ("File", "Edit", "View", "Simulate", "Tools")
+# Every dock of the window and where it sits by default. The frames exist from the start, so a remembered
+# layout puts them in place before (and whether or not) their contents are built.
+DOCKS = {"Outline": DOCK.LeftDockWidgetArea, "Minimap": DOCK.LeftDockWidgetArea,
+         "Properties": DOCK.RightDockWidgetArea, "Simulator": DOCK.RightDockWidgetArea,
+         "Problems": DOCK.BottomDockWidgetArea, "Debugger": DOCK.BottomDockWidgetArea,
+         "Local Lambda": DOCK.BottomDockWidgetArea}
+TABBED_DOCKS = (("Problems", "Local Lambda"),)  # (shown, behind it)
+BUILD_AT_THE_LATEST_MS = 500  # a staged window builds after its first paint, or after this long without one
+
+
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
 class MainWindow(QMainWindow, NodeEditing):
+    """Built in two steps: the frame (menu bar, dock frames in their remembered places, status bar), then
+    everything inside it. `staged=True` paints the frame first and builds the rest right after the first paint,
+    so the window is on screen before the canvas, the panels and the simulator exist (docs/architecture.md)."""
+
     documentChanged = Signal(object)  # the Package opened, or None when closed
+    built = Signal()  # the panels, the canvas and the menus exist
 
     def __init__(self, *, settings: Settings | None = None, dialogs: Dialogs | None = None,
-                 local_lambda_dir: str | Path | None = None, offer_recovery: bool = True) -> None:
+                 local_lambda_dir: str | Path | None = None, offer_recovery: bool = True,
+                 staged: bool = False) -> None:
         super().__init__()
         self.setObjectName("MainWindow")
         self.settings = settings or Settings()
@@ -78,9 +93,77 @@ class MainWindow(QMainWindow, NodeEditing):
         self._current_behavior: Behavior | None = None
         self._forced_dirty = False
         self._known_digest: str | None = None
+        self._offer_recovery = offer_recovery
+        self.is_built = False
+        self._closed = False
         self.menus: dict[str, QMenu] = {}
         self.docks: dict[str, QDockWidget] = {}
         self.importer: Callable[[str | Path], bool] | None = None  # File ▸ Import; the import wizard sets it
+
+        for name in MENUS:
+            self.menus[name] = self.menuBar().addMenu(f"&{name}")
+        self._central_layout = QVBoxLayout(central := QWidget())
+        self._central_layout.setContentsMargins(0, 0, 0, 0)
+        self._central_layout.setSpacing(0)
+        self.setCentralWidget(central)
+        for title, area in DOCKS.items():
+            self._dock_frame(title, area)
+        for first, second in TABBED_DOCKS:
+            self.tabifyDockWidget(self.docks[first], self.docks[second])
+            self.docks[first].raise_()
+        self.status_label = QLabel("")
+        self.statusBar().addPermanentWidget(self.status_label)
+
+        self.watcher = QFileSystemWatcher(self)
+        self.watcher.fileChanged.connect(self._file_changed)
+        self._watch_timer = QTimer(self, singleShot=True, interval=150)
+        self._watch_timer.timeout.connect(self.check_external_change)
+        self._checking_external = False
+        self.autosave_timer = QTimer(self, interval=self.settings.autosave_seconds() * 1000)
+        self.autosave_timer.timeout.connect(self.autosave_now)
+        self.autosave_timer.start()
+
+        self.setAcceptDrops(True)
+        self.resize(1280, 800)
+        geometry, state = self.settings.window_state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is None or not self.restoreState(state):
+            self._default_layout()
+            QTimer.singleShot(0, self, self._default_layout)  # again once shown: dock sizes need a laid-out window
+        self._build_after_paint = staged
+        if staged:
+            QTimer.singleShot(BUILD_AT_THE_LATEST_MS, self, self.build)  # when no paint comes (shown minimised)
+        else:
+            self.build()
+
+    def _dock_frame(self, title: str, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{title.lower().replace(' ', '_')}")
+        self.addDockWidget(area, dock)
+        self.docks[title] = dock
+        return dock
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._build_after_paint:
+            self._build_after_paint = False
+            QTimer.singleShot(0, self, self.build)  # after this frame has reached the screen
+
+    def build(self) -> None:
+        """Build the canvas, the panels, the menus' entries and the simulator into the frame, and open a new
+        document (then offer crash recovery, unless told not to). Runs once; `built` is emitted after."""
+        if self.is_built or self._closed:
+            return  # a window closed before its build (quit at once) starts no panels and no service
+        self.is_built = True
+        self._build_after_paint = False
+        # imported here: the frame paints before these modules (and the Qt types they use) are loaded
+        from designer.canvas import BehaviorCanvas, CanvasMinimap
+        from designer.panels.find import FindBar
+        from designer.panels.outline import OutlinePanel
+        from designer.panels.problems import ProblemsPanel
+        from designer.panels.properties import PropertiesPanel
+        from designer.panels.simulation import install_simulation_docks
 
         self.canvas = BehaviorCanvas(self)
         self.canvas.setObjectName("canvas")
@@ -88,28 +171,21 @@ class MainWindow(QMainWindow, NodeEditing):
         self.minimap = CanvasMinimap(self.canvas)
         self.find_bar = FindBar()
         self.find_bar.hide()
-        central = QWidget()
-        central_layout = QVBoxLayout(central)
-        central_layout.setContentsMargins(0, 0, 0, 0)
-        central_layout.setSpacing(0)
-        central_layout.addWidget(self.find_bar)
-        central_layout.addWidget(self.canvas, 1)
-        self.setCentralWidget(central)
+        self._central_layout.addWidget(self.find_bar)
+        self._central_layout.addWidget(self.canvas, 1)
 
         self.outline = OutlinePanel()
         self.properties = PropertiesPanel()
         self.problems = ProblemsPanel()
         self.problems.run_in_background = lambda fn, data, on_done: self.tasks.run(fn, data, on_done=on_done)
         self._build_menus()
-        self.add_dock("Outline", self.outline, DOCK.LeftDockWidgetArea)
-        self.add_dock("Properties", self.properties, DOCK.RightDockWidgetArea)
-        self.add_dock("Problems", self.problems, DOCK.BottomDockWidgetArea)
-        dock = self.add_dock("Minimap", self.minimap, DOCK.LeftDockWidgetArea)
-        self.minimap_action.setChecked(True)
+        self.add_dock("Outline", self.outline)
+        self.add_dock("Properties", self.properties)
+        self.add_dock("Problems", self.problems)
+        dock = self.add_dock("Minimap", self.minimap)
+        self.minimap_action.setChecked(not dock.isHidden())
         self.minimap_action.toggled.connect(dock.setVisible)
         dock.visibilityChanged.connect(self.minimap_action.setChecked)
-        self.status_label = QLabel("")
-        self.statusBar().addPermanentWidget(self.status_label)
 
         self.outline.behaviorSelected.connect(self.show_behavior)
         self.outline.objectSelected.connect(self._outline_object)
@@ -123,46 +199,34 @@ class MainWindow(QMainWindow, NodeEditing):
         self.find_bar.matchActivated.connect(self._match_activated)
         self.undo_stack.cleanChanged.connect(self._stack_changed)
         self.undo_stack.indexChanged.connect(self._stack_changed)
-
-        self.watcher = QFileSystemWatcher(self)
-        self.watcher.fileChanged.connect(self._file_changed)
-        self._watch_timer = QTimer(self, singleShot=True, interval=150)
-        self._watch_timer.timeout.connect(self.check_external_change)
-        self._checking_external = False
-        self.autosave_timer = QTimer(self, interval=self.settings.autosave_seconds() * 1000)
-        self.autosave_timer.timeout.connect(self.autosave_now)
-        self.autosave_timer.start()
-
-        self.setAcceptDrops(True)
-        self.resize(1280, 800)
-        install_simulation_docks(self)  # before restoring: restoreState needs every dock to exist
-        geometry, state = self.settings.window_state()
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        if state is None or not self.restoreState(state):
-            self._default_layout()
-            QTimer.singleShot(0, self._default_layout)  # again once shown: dock sizes need a laid-out window
+        install_simulation_docks(self)
+        for title, dock in self.docks.items():
+            if title not in self._docks_in_menu:
+                self._docks_in_menu.add(title)
+                self.panels_menu.addAction(dock.toggleViewAction())
         self.new_document(prompt=False)
-        if offer_recovery:
+        if self._offer_recovery:
             self.offer_recovery()
+        self.built.emit()
 
     # ------------------------------------------------------------------------------------------------
     # public API for panels and extensions
     # ------------------------------------------------------------------------------------------------
-    def add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(f"dock_{title.lower().replace(' ', '_')}")
+    def add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea = DOCK.RightDockWidgetArea
+                 ) -> QDockWidget:
+        """Put `widget` in the dock `title`: the window's own frame for it, or a new dock in `area`."""
+        dock = self.docks.get(title) or self._dock_frame(title, area)
         dock.setWidget(widget)
-        self.addDockWidget(area, dock)
-        self.docks[title] = dock
-        self.panels_menu.addAction(dock.toggleViewAction())
+        if self.is_built and title not in self._docks_in_menu:
+            self._docks_in_menu.add(title)
+            self.panels_menu.addAction(dock.toggleViewAction())
         return dock
 
     def _default_layout(self) -> None:
         if not shiboken6.isValid(self):
             return
-        left = [d for d in (self.docks.get("Outline"), self.docks.get("Minimap")) if d is not None]
-        self.resizeDocks(left, [520, 180][: len(left)], Qt.Orientation.Vertical)
+        left = [self.docks["Outline"], self.docks["Minimap"]]
+        self.resizeDocks(left, [520, 180], Qt.Orientation.Vertical)
         self.resizeDocks([left[0], self.docks["Properties"]], [240, 340], Qt.Orientation.Horizontal)
         bottom = [d for d in self.docks.values() if self.dockWidgetArea(d) == DOCK.BottomDockWidgetArea]
         self.resizeDocks(bottom, [150] * len(bottom), Qt.Orientation.Vertical)
@@ -188,9 +252,6 @@ class MainWindow(QMainWindow, NodeEditing):
         return action
 
     def _build_menus(self) -> None:
-        bar = self.menuBar()
-        for name in ("File", "Edit", "View", "Simulate", "Tools"):
-            self.menus[name] = bar.addMenu(f"&{name}")
         key = QKeySequence.StandardKey
         m = self.menus["File"]
         self._action(m, "&New", lambda: self.new_document(), key.New, "action_new")
@@ -262,6 +323,7 @@ class MainWindow(QMainWindow, NodeEditing):
         self.minimap_action.setObjectName("action_minimap")
         m.addAction(self.minimap_action)
         self.panels_menu = m.addMenu("&Panels")
+        self._docks_in_menu: set[str] = set()
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -454,6 +516,7 @@ class MainWindow(QMainWindow, NodeEditing):
         self.settings.save_window_state(self.saveGeometry(), self.saveState())
         recovery.remove(self.recovery_folder, self.session)
         recovery.unregister_session(self.session)
+        self._closed = True
         event.accept()
 
     def _stack_changed(self, *_args: Any) -> None:

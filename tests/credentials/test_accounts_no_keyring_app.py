@@ -25,6 +25,8 @@ from designer.logging_setup import configure_logging
 configure_logging(0)
 app = QApplication([sys.argv[0]])
 window = create_window(sys.argv[1])
+while not window.is_built:  # the frame paints first, the panels follow
+    app.processEvents()
 dialog = window.simulation.accounts_dialog()  # Tools → Connected accounts…
 listed = []
 dialog.accountsChanged.connect(lambda: listed.append(True))

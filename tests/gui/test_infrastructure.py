@@ -231,17 +231,39 @@ def test_gui_launcher_help(argv, capsys):
 
 
 def test_launch_command_opens_the_sample_package(qtbot, dialogs):
-    """What `scripts/run-designer` does: `gui --local-lambda packages/functions packages/aws-lambda-bot.json`."""
+    """What `scripts/run-designer` does: `gui --local-lambda packages/functions packages/aws-lambda-bot.json`.
+    The window's frame is painted first; the canvas, the panels and the package follow right after."""
     from designer.app.main import create_window
     from tests.conftest import SAMPLE_FUNCTIONS, SAMPLE_PACKAGE
 
     window = create_window(str(SAMPLE_PACKAGE), str(SAMPLE_FUNCTIONS), dialogs=dialogs)
     qtbot.addWidget(window)
-    assert window.isVisible()
+    assert window.isVisible() and not window.is_built
+    assert set(window.docks) >= {"Outline", "Properties", "Problems", "Simulator"}
+    assert window.statusBar().currentMessage() == "Opening aws-lambda-bot.json…"
+    with qtbot.waitSignal(window.built, timeout=30_000):
+        pass  # the first paint schedules the build; waiting runs the event loop
     assert window.file_path == SAMPLE_PACKAGE.resolve()
     assert window.local_lambda_dir == SAMPLE_FUNCTIONS
     assert window.current_behavior().title == "DNS conversational behavior"
+    assert window.canvas.scene().items() and window.outline.tree.topLevelItemCount() > 0
+    assert all(dock.widget() is not None for dock in window.docks.values())
     assert dialogs.calls == []
+    window.simulation.local.stop()
+
+
+def test_a_staged_window_builds_even_if_it_is_never_painted(qtbot, dialogs):
+    """A window shown minimised (or on a platform that delays the first expose) still builds itself."""
+    from designer.app.window import MainWindow
+
+    window = MainWindow(dialogs=dialogs, offer_recovery=False, staged=True)
+    qtbot.addWidget(window)
+    assert not window.is_built and window.docks["Outline"].widget() is None
+    built = []
+    window.built.connect(lambda: built.append(True))
+    qtbot.waitUntil(lambda: window.is_built, timeout=10_000)
+    window.build()  # once only
+    assert built == [True] and window.package is not None and window.canvas.isVisibleTo(window)
 
 
 def test_launch_with_a_missing_file_says_so(qtbot, dialogs, tmp_path):
@@ -249,4 +271,17 @@ def test_launch_with_a_missing_file_says_so(qtbot, dialogs, tmp_path):
 
     window = create_window(str(tmp_path / "nope.json"), dialogs=dialogs)
     qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.is_built, timeout=30_000)
     assert dialogs.names() == ["error"]
+    assert window.statusBar().currentMessage() == ""  # no "Opening nope.json…" left behind
+
+
+def test_a_staged_window_closed_before_its_build_never_builds(qtbot, dialogs):
+    """Quitting at once must not start the panels (and the local Lambda service) of a window already closed."""
+    from designer.app.window import BUILD_AT_THE_LATEST_MS, MainWindow
+
+    window = MainWindow(dialogs=dialogs, offer_recovery=False, staged=True, local_lambda_dir=".")
+    qtbot.addWidget(window)
+    assert window.close()
+    qtbot.wait(BUILD_AT_THE_LATEST_MS + 300)  # past the moment the fallback would have built it
+    assert not window.is_built and not hasattr(window, "simulation")

@@ -38,9 +38,6 @@ class SimulationDocks:
         self.sim_dock = window.add_dock("Simulator", self.panel, DOCK.RightDockWidgetArea)
         self.debug_dock = window.add_dock("Debugger", self.debugger, DOCK.BottomDockWidgetArea)
         self.local_dock = window.add_dock("Local Lambda", self.local_panel, DOCK.BottomDockWidgetArea)
-        problems = window.docks["Problems"]
-        window.tabifyDockWidget(problems, self.local_dock)
-        problems.raise_()
         self.actions: dict[str, QAction] = {}
         self._menus()
         window.importer = self.import_package  # the wizard replaces the window's prompts dialog
