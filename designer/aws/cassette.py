@@ -4,9 +4,11 @@ Modes: `live` (the cassette is ignored), `record` (calls go out and are written 
 empty), `replay` (nothing goes out; a request with no recording raises `CassetteMissError`).
 
 Matching: invocations by (function, qualifier, invocation type, sha256 of the payload); HTTP calls by
-(method, url, sha256 of the body). The same request recorded several times replays in order, then the
-last recording repeats. Secrets are never stored: signed headers are redacted and every secret of the
-credentials used is scrubbed from the file. Writes are atomic (temp file + `os.replace`).
+(method, url, sha256 of the body); other Lambda API calls (the custom-code step's CreateFunction,
+GetFunctionConfiguration, DeleteFunction) by (operation, sha256 of the parameters the caller matches on).
+The same request recorded several times replays in order, then the last recording repeats. Secrets are
+never stored: signed headers are redacted, code zips are stored as their digest, and every secret of the
+credentials used (and every one a caller names) is scrubbed from the file. Writes are atomic (temp file + `os.replace`).
 """
 from __future__ import annotations
 
@@ -45,6 +47,19 @@ def _encode(data: bytes) -> tuple[str, str]:
 
 def _decode(text: str, encoding: str) -> bytes:
     return base64.b64decode(text) if encoding == "base64" else text.encode("utf-8")
+
+
+def _jsonable(value: Any) -> Any:
+    """API parameters/responses as JSON: bytes (a code zip) become their digest and size, never their content."""
+    if isinstance(value, bytes | bytearray):
+        return {"sha256": _sha256(bytes(value)), "size": len(value)}
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)  # e.g. a datetime
 
 
 class Cassette:
@@ -200,6 +215,43 @@ class Cassette:
             attempts=int(r.get("attempts") or 1),
             replayed=True,
         )
+
+    # ------------------------------------------------------------------- api
+    @staticmethod
+    def api_key(operation: str, match: dict[str, Any]) -> tuple[str, ...]:
+        canonical = json.dumps(_jsonable(match), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return ("api", operation, _sha256(canonical.encode("utf-8")))
+
+    def record_api(
+        self,
+        operation: str,
+        match: dict[str, Any],
+        response: dict[str, Any] | None,
+        error: LambdaError | None,
+        duration_ms: float,
+        secrets: tuple[str, ...],
+    ) -> None:
+        self._append(
+            {
+                "kind": "api",
+                "key": list(self.api_key(operation, match)),
+                "request": {"operation": operation, "params": _jsonable(match)},
+                "response": _jsonable(response) if response is not None else None,
+                "error": error.to_dict() if error is not None else None,
+                "duration_ms": round(duration_ms, 3),
+                "recorded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            },
+            secrets,
+        )
+
+    def replay_api(self, operation: str, match: dict[str, Any]) -> dict[str, Any]:
+        """The recorded response (without ResponseMetadata), or the recorded error raised again."""
+        name = match.get("FunctionName")
+        describe = f"{operation}" + (f" of '{name}'" if name else "") + " with these parameters"
+        entry = self._find(self.api_key(operation, match), describe)
+        if entry.get("error"):
+            raise error_from_dict(entry["error"])
+        return dict(entry.get("response") or {})
 
     # ------------------------------------------------------------------ http
     @staticmethod

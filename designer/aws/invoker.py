@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import botocore.exceptions as bce
+from botocore import xform_name
 
 from designer.aws import clients
 from designer.aws.credentials import AwsCredentials
@@ -370,6 +371,44 @@ class Invoker:
         self.cassette = cassette
         self._sleep = sleep
         self._rand = rand
+
+    @property
+    def replaying(self) -> bool:
+        return self.cassette is not None and self.cassette.mode == "replay"
+
+    def call_api(
+        self,
+        credentials: AwsCredentials,
+        operation: str,
+        params: dict[str, Any],
+        *,
+        read_timeout: float,
+        match: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """A Lambda API call other than Invoke (`CreateFunction`, `GetFunctionConfiguration`,
+        `DeleteFunction`), recorded and replayed like invocations; no retries. `match` (default `params`) is
+        what identifies the call in a cassette: the custom-code step leaves a generated function name out,
+        so a replay answers with the recorded one. Returns the response without its ResponseMetadata."""
+        match = params if match is None else match
+        cassette = self.cassette
+        if cassette is not None and cassette.mode == "replay":
+            return cassette.replay_api(operation, match)
+        function = str(params.get("FunctionName") or "")
+        started = time.monotonic()
+        response: dict[str, Any] | None = None
+        error: LambdaError | None = None
+        try:
+            client = client_for(credentials, read_timeout, function)
+            response = getattr(client, xform_name(operation))(**params)
+        except Exception as exc:  # noqa: BLE001 - typed here; map_exception re-raises what it does not know
+            error = map_exception(exc, function, credentials)
+        body = None if response is None else {k: v for k, v in response.items() if k != "ResponseMetadata"}
+        if cassette is not None and cassette.mode == "record":
+            cassette.record_api(operation, match, body, error, (time.monotonic() - started) * 1000,
+                                credentials.secrets)
+        if error is not None:
+            raise error
+        return body or {}
 
     def invoke(self, request: InvokeRequest) -> InvokeResult:
         payload = request.payload_bytes()

@@ -5,6 +5,7 @@ saving is disabled."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -71,6 +72,15 @@ class Tasks(QObject):
         self.countChanged.emit(self.running)
         QThreadPool.globalInstance().start(_Job(self.signals, fn, on_done, on_error))
 
+    def run_in_thread(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
+                      on_error: Callable[[BaseException], None], *, name: str) -> None:
+        """Like `run`, on a daemon thread of its own: for a call that may hang until a network timeout after
+        the user gave up on it, which must hold neither one of the shared pool's few threads (the
+        simulator's turns run there) nor the application's exit."""
+        self.running += 1
+        self.countChanged.emit(self.running)
+        threading.Thread(target=_Job(self.signals, fn, on_done, on_error).run, name=name, daemon=True).start()
+
     def _finish(self) -> None:
         self.running -= 1
         self.countChanged.emit(self.running)
@@ -113,6 +123,7 @@ class AccountsDialog(QDialog):
         self.tasks = Tasks(self)
         self.keyring_ok: bool | None = None
         self.last_outcome: Any = None
+        self._testing: threading.Event | None = None  # the running Test's cancel flag; None when idle
         self._editing: str | None = None  # the account id being edited, None for a new one
 
         self.list = QListWidget()
@@ -285,7 +296,7 @@ class AccountsDialog(QDialog):
         self.list.blockSignals(False)
         self.local_hint.setVisible(not accounts and self.local is not None)
         self.delete_button.setEnabled(bool(accounts))
-        self.test_button.setEnabled(bool(accounts))
+        self.test_button.setEnabled(bool(accounts) or self._testing is not None)  # Cancel stays clickable
         self.accountsChanged.emit()
 
     def account_names(self) -> list[str]:
@@ -428,31 +439,62 @@ class AccountsDialog(QDialog):
         self.refresh()
 
     def test_selected(self) -> None:
+        """Test the selected account off the GUI thread; while it runs, the button cancels it instead."""
+        if self._testing is not None:
+            self.cancel_test()
+            return
         item = self.list.currentItem()
         if item is None:
             return
         account_id = item.data(NAME_ROLE)
         store, local = self.store, self.local
+        cancelled = self._testing = threading.Event()
 
         def job() -> Any:
             if local is not None:  # the stored local-service account: start the service, point it there first
                 local.prepare_stored_account([account_id], store=store)
-            return store.test(account_id)
+            return None if cancelled.is_set() else store.test(account_id)
         self._status("Testing…")
-        self.test_button.setEnabled(False)
-        self.tasks.run(job, self._tested, self._test_failed)
+        self.test_button.setText("Cancel")
+        self.test_button.setToolTip("Stop waiting for this test")
+        self.tasks.run_in_thread(job, lambda outcome: self._tested(cancelled, outcome),
+                                 lambda exc: self._test_failed(cancelled, exc), name="account-test")
 
-    def _tested(self, outcome: Any) -> None:
+    def cancel_test(self) -> None:
+        """Back to idle at once. The attempt cannot be interrupted mid-connection: it ends on its own (the
+        probe's timeout at worst) and whatever it returns then is dropped."""
+        if self._testing is None:
+            return
+        self._testing.set()
+        self._test_idle()
+        self._status("Test cancelled.")
+
+    def _test_idle(self) -> None:
+        self._testing = None
+        self.test_button.setText("Test")
+        self.test_button.setToolTip("")
+        self.test_button.setEnabled(bool(getattr(self, "_accounts", None)))
+
+    def _tested(self, attempt: threading.Event, outcome: Any) -> None:
+        if attempt is not self._testing:  # cancelled (maybe followed by another test): a late result is dropped
+            return
+        self._test_idle()
         self.last_outcome = outcome
-        self.test_button.setEnabled(True)
         mark = "✔" if outcome.ok else "✘"
         hint = f" — {outcome.hint}" if getattr(outcome, "hint", "") else ""
         self._status(f"{mark} {outcome.message}{hint}")
 
-    def _test_failed(self, exc: BaseException) -> None:
+    def _test_failed(self, attempt: threading.Event, exc: BaseException) -> None:
+        if attempt is not self._testing:
+            return
+        self._test_idle()
         self.last_outcome = None
-        self.test_button.setEnabled(True)
         self._status(f"✘ {error_text(exc)}")
+
+    def done(self, result: int) -> None:
+        """Closing the dialog (Close, Escape, the window's close button) cancels a running test."""
+        self.cancel_test()
+        super().done(result)
 
     # -- the local Lambda service as an account -------------------------------------------------------------
     def add_local_lambda_account(self) -> None:

@@ -3,6 +3,7 @@ dock (functions folder, status, endpoint, functions, log), stopped when the appl
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -46,8 +47,14 @@ class _Signals(QObject):
     started = Signal(str)  # the folder a run started with, remembered on the GUI thread (queued)
 
 
-def _stored_account(store: Any) -> Any:
-    return next((a for a in store.list() if a.name == STORED_ACCOUNT_NAME), None)
+def _file_signature(path: Path) -> tuple[Any, ...]:
+    """What changes whenever the metadata file does: it is replaced by a new file at every write (new inode),
+    and its size and times are compared too."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return (str(path),)
+    return (str(path), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 class LocalLambdaController(QObject):
@@ -73,6 +80,9 @@ class LocalLambdaController(QObject):
         self.remembered_dir = self._read_remembered()
         self._start_lock = threading.RLock()
         self._refresh_lock = threading.Lock()
+        # (metadata file signature, the stored local-service account then), swapped whole (worker threads share
+        # it): prepare_stored_account runs before every turn, and a stat costs far less than reading the file
+        self._stored: tuple[tuple[Any, ...], Any] | None = None
         self._signals = _Signals()
         self._signals.refreshed.connect(self.storedAccountRefreshed)
         self._signals.started.connect(self._remember)
@@ -143,6 +153,17 @@ class LocalLambdaController(QObject):
         self.statusChanged.emit()
         return svc
 
+    def stored_account(self, store: Any) -> Any:
+        """The stored local-service account (STORED_ACCOUNT_NAME) in `store`, or None. The file is read again
+        only when it changed since the last call; stat before reading, so a write in between is seen next time."""
+        signature = _file_signature(store.path)
+        cached = self._stored
+        if cached is not None and cached[0] == signature:
+            return cached[1]
+        account = next((a for a in store.list() if a.name == STORED_ACCOUNT_NAME), None)
+        self._stored = (signature, account)
+        return account
+
     def refresh_stored_account(self, store: Any = None) -> bool:
         """Worker thread: point the stored local-service account (STORED_ACCOUNT_NAME) at the running service's
         endpoint and keys. True when it was changed; False when it is current, missing, or nothing runs.
@@ -154,7 +175,7 @@ class LocalLambdaController(QObject):
                 if store is None:
                     from designer.credentials import AccountStore
                     store = AccountStore()
-                account = _stored_account(store)
+                account = self.stored_account(store)
                 wanted = {"endpoint_url": svc.endpoint, "access_key_id": svc.access_key_id, "region": svc.region}
                 # the key id too: a new run may get the same port back, never the same keys
                 if account is not None and any(account.fields.get(k) != v for k, v in wanted.items()):
@@ -170,7 +191,7 @@ class LocalLambdaController(QObject):
         if store is None:
             from designer.credentials import AccountStore
             store = AccountStore()
-        account = _stored_account(store)
+        account = self.stored_account(store)
         wanted = {str(r).strip().casefold() for r in refs or () if r}
         if account is None or not ({account.id.casefold(), account.name.casefold()} & wanted):
             return False
@@ -181,7 +202,8 @@ class LocalLambdaController(QObject):
                                 f"start: {self.error}",
                                 hint="Choose a functions folder in the Local Lambda dock (Folder…), then retry.")
         self.refresh_stored_account(store)
-        if store.get(account.id).fields.get("endpoint_url") != svc.endpoint:  # stopped and restarted meanwhile
+        current = self.stored_account(store)
+        if current is None or current.fields.get("endpoint_url") != svc.endpoint:  # stopped and restarted meanwhile
             raise DesignerError(f"The account '{account.name}' does not point at the local Lambda service.",
                                 hint="Run again; or edit its endpoint in Tools ▸ Connected accounts.")
         return True

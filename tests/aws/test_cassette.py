@@ -8,9 +8,15 @@ from typing import Any
 
 import pytest
 
+from designer.aws import clients
 from designer.aws.cassette import Cassette
 from designer.aws.credentials import AwsCredentials
-from designer.aws.errors import CassetteFormatError, CassetteMissError, LambdaFunctionNotFoundError
+from designer.aws.errors import (
+    CassetteFormatError,
+    CassetteMissError,
+    LambdaFunctionNotFoundError,
+    LambdaInvalidRequestError,
+)
 from designer.aws.invoker import Invoker, InvokeRequest, InvokeResult
 from designer.aws.profiles import build_lex_event, connect_invoke, lex_codehook
 from designer.aws.profiles.lex import LexDependencyFailedError
@@ -149,3 +155,57 @@ def test_live_mode_ignores_the_cassette(creds: AwsCredentials, tmp_path: Path) -
     path = tmp_path / "live.json"
     assert Invoker(Cassette(path, "live")).invoke(InvokeRequest(creds, "Echo", {})).ok
     assert not path.exists()
+
+
+CUSTOM_CODE = "def lambda_handler(event, context):\n    print('in the log')\n    return {'sum': event['a'] + event['b']}\n"
+CUSTOM_RAISES = "def lambda_handler(event, context):\n    raise ValueError('custom code failed')\n"
+ROLE = "arn:aws:iam::123456789012:role/lambda-exec"
+
+
+def test_custom_code_records_create_invoke_delete_and_replays_without_the_service(own_service: Any,
+                                                                                   tmp_path: Path) -> None:
+    from designer.aws.profiles import runbook_custom_code
+
+    path = tmp_path / "custom.json"
+    creds = _creds(own_service)
+    secret = creds.secret_access_key
+    steps = [  # a generated name (different at every run), a given name kept, a function error
+        {"code": CUSTOM_CODE, "payload": {"a": 2, "b": 3, "oops": secret}, "description": f"has {secret}",
+         "tags": {"key": secret}},
+        {"code": CUSTOM_CODE, "payload": {"a": 1, "b": 1}, "function_name": "cc-kept", "delete_after": False},
+        {"code": CUSTOM_RAISES},
+        {"code": CUSTOM_CODE, "role_arn": "arn:aws:iam::1:role/too-short"},  # refused: the error replays
+    ]
+
+    def run(invoker: Invoker, creds: AwsCredentials) -> list[Any]:
+        return [runbook_custom_code(creds, runtime="python3.11", invoker=invoker, **{"role_arn": ROLE, **step})
+                for step in steps]
+
+    recorded = run(Invoker(Cassette(path, "record")), creds)
+    assert [r.outputs["functionWasDeleted"] for r in recorded] == ["true", "false", "true", "false"]
+    assert recorded[2].outputs["invokeFunctionError"] == "Unhandled"
+    assert isinstance(recorded[3].error, LambdaInvalidRequestError)
+    data = json.loads(path.read_text())
+    operations = [i["request"].get("operation", "Invoke") for i in data["interactions"]]
+    assert operations == ["CreateFunction", "Invoke", "DeleteFunction", "CreateFunction", "Invoke",
+                          "CreateFunction", "Invoke", "DeleteFunction", "CreateFunction"]
+    text = path.read_text()
+    assert secret not in text
+    assert "in the log" not in json.dumps(data["interactions"][0]["request"])  # the code zip: digest only
+
+    own_service.stop()
+    clients.clear_client_cache()
+
+    no_credentials = AwsCredentials("REPLAY", "REPLAY", label="cassette replay")  # no endpoint, no region
+    replayed = run(Invoker(Cassette(path, "replay")), no_credentials)
+    for a, b in zip(recorded, replayed, strict=True):
+        assert b.outputs == a.outputs  # the generated function name too: the recorded one
+        assert b.log == a.log
+        assert type(b.error) is type(a.error) and b.cleanup_error is None
+        assert b.invoke is None if a.invoke is None else b.invoke.replayed
+    assert "in the log" in replayed[0].outputs["invokeExecutionLog"]
+
+    with pytest.raises(CassetteMissError) as miss:  # other code: another zip, not in the cassette
+        runbook_custom_code(no_credentials, role_arn=ROLE, runtime="python3.11",
+                            code=CUSTOM_CODE.replace("+", "-"), invoker=Invoker(Cassette(path, "replay")))
+    assert "CreateFunction" in miss.value.message and "re-record" in miss.value.hint

@@ -29,8 +29,6 @@ from designer.aws.invoker import (
     InvokeRequest,
     InvokeResult,
     RetryPolicy,
-    client_for,
-    map_exception,
 )
 
 log = logging.getLogger(__name__)
@@ -137,14 +135,14 @@ def generated_function_name() -> str:
     return f"rundeck-generated-function-{int(time.time() * 1000)}"
 
 
-def _wait_active(client: Any, name: str, state: str | None, deadline: float, creds: AwsCredentials) -> None:
-    """Real AWS creates functions in state Pending; invoking before Active fails."""
+def _wait_active(invoker: Invoker, creds: AwsCredentials, name: str, state: str | None, deadline: float,
+                 read_timeout: float) -> None:
+    """Real AWS creates functions in state Pending; invoking before Active fails. A replay has no need to wait."""
     while state == "Pending" and time.monotonic() < deadline:
-        time.sleep(0.5)
-        try:
-            state = client.get_function_configuration(FunctionName=name).get("State")
-        except Exception as exc:
-            raise map_exception(exc, name, creds) from exc
+        if not invoker.replaying:
+            time.sleep(0.5)
+        state = invoker.call_api(creds, "GetFunctionConfiguration", {"FunctionName": name},
+                                 read_timeout=read_timeout).get("State")
 
 
 def runbook_custom_code(
@@ -195,10 +193,7 @@ def runbook_custom_code(
                                             "(arn:aws:iam::<account>:role/<name>).")
     except LambdaError as exc:
         return RunbookResult(outputs, None, exc, log=[exc.message])
-    try:
-        client = client_for(credentials, float(max(10, int(timeout))), name)
-    except LambdaError as exc:
-        return RunbookResult(outputs, None, exc, log=[exc.message])
+    read_timeout = float(max(10, int(timeout)))
     params: dict[str, Any] = {
         "FunctionName": name,
         "Runtime": runtime,
@@ -213,17 +208,20 @@ def runbook_custom_code(
         params["Description"] = description
     if tags:
         params["Tags"] = {str(k): str(v) for k, v in tags.items()}
+    # a generated name differs at every run: a replay matches without it and takes the recorded one
+    match = params if function_name else {**params, "FunctionName": ""}
     try:
-        created = client.create_function(**params)
-    except Exception as exc:  # noqa: BLE001
-        error = map_exception(exc, name, credentials)
-        return RunbookResult(outputs, None, error, log=[f"Create function {name} failed: {error.message}"])
+        created = invoker.call_api(credentials, "CreateFunction", params, read_timeout=read_timeout, match=match)
+    except LambdaError as exc:
+        name = outputs["functionName"] = exc.function or name
+        return RunbookResult(outputs, None, exc, log=[f"Create function {name} failed: {exc.message}"])
+    name = outputs["functionName"] = str(created.get("FunctionName") or name)
     outputs["functionWasCreated"] = "true"
     steps.append(f"Created function {name}")
     result: InvokeResult | None = None
     error: LambdaError | None = None
     try:
-        _wait_active(client, name, created.get("State"), deadline, credentials)
+        _wait_active(invoker, credentials, name, created.get("State"), deadline, read_timeout)
         result = invoker.invoke(InvokeRequest(
             credentials, name, payload if payload not in (None, "") else b"{}", log_tail=True,
             timeout=max(1.0, deadline - time.monotonic()), retry=RetryPolicy()))
@@ -240,11 +238,11 @@ def runbook_custom_code(
     cleanup_error: LambdaError | None = None
     if delete_after:
         try:
-            client.delete_function(FunctionName=name)
+            invoker.call_api(credentials, "DeleteFunction", {"FunctionName": name}, read_timeout=read_timeout)
             outputs["functionWasDeleted"] = "true"
             steps.append(f"Deleted function {name}")
-        except Exception as exc:  # noqa: BLE001
-            cleanup_error = map_exception(exc, name, credentials)
+        except LambdaError as exc:
+            cleanup_error = exc
             steps.append(f"Delete function {name} failed: {cleanup_error.message}")
             log.warning("could not delete %s: %s", name, cleanup_error)
     return RunbookResult(outputs, result, error, cleanup_error, steps)
