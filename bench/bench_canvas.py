@@ -1,5 +1,5 @@
-"""The canvas at 10,000 nodes: first painted frame, a full relayout, fit/zoom + repaint, memory — each next to
-the same measurement on an empty window in the same run."""
+"""The canvas at 10,000 nodes: first painted frame, a full relayout (nothing moved, then every node moved),
+fit/zoom + repaint, memory — each next to the same measurement on an empty window in the same run."""
 from __future__ import annotations
 
 import os
@@ -61,6 +61,17 @@ def run(nodes: int = 10_000) -> list[str]:
     relayout = measure("full relayout", canvas.scene().relayout, repeat=5)
     empty_layout = measure("empty scene: sceneRect + update", lambda: empty.scene().setSceneRect(0, 0, 10, 10))
     rows.append(row(relayout, empty_layout, "< 200 ms"))
+
+    scene = canvas.scene()
+
+    def relayout_all_moved() -> None:
+        scene.sibling_gap = 23.0 if scene.sibling_gap == 22.0 else 22.0  # nearly every node moves
+        scene.relayout()
+
+    moved = measure("full relayout, nearly every node moved", relayout_all_moved, repeat=5)
+    scene.sibling_gap = 22.0
+    scene.relayout()
+    rows.append(row(moved, empty_layout))
 
     def fit_and_paint() -> None:
         canvas.zoom_fit()

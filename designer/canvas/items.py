@@ -2,6 +2,8 @@
 (the view turns clicks into commands)."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyle, QStyleOptionGraphicsItem, QWidget
@@ -24,7 +26,28 @@ from designer.canvas.style import (
 from designer.canvas.summary import node_summary
 from designer.model import Behavior, Node
 
+STUB_KINDS = ("_run_behavior", "switch_behavior", "return_interaction")  # behavior calls shown as stubs
+LINKED_ACTIONS = frozenset({"_run_subroutine", *STUB_KINDS})  # actions the scene draws a link or a stub for
 LOD_BOXES, LOD_TITLES = 0.3, 0.6  # below: boxes only; below: titles only; above: everything
+# Qt enum members looked up once: each lookup through PySide6's enum classes costs more than the call using it
+_SELECTABLE = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+_DEVICE_CACHE = QGraphicsItem.CacheMode.DeviceCoordinateCache
+_SELECTED = QStyle.StateFlag.State_Selected
+_NO_BRUSH = Qt.BrushStyle.NoBrush
+_NO_PEN = Qt.PenStyle.NoPen
+_LEFT_MIDDLE = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+
+
+@lru_cache(maxsize=1024)
+def _geometry(w: float, h: float, horizontal: bool) -> tuple[QRectF, QRectF, tuple[float, float]]:
+    """(body, bounding rect, layout box) of a w × h body, shared read-only by every item of that size: a tree
+    has a handful of sizes, and making the rects took longer than the rest of an item's geometry."""
+    extra_w = TOGGLE + 40 if horizontal else 0
+    extra_h = 0 if horizontal else TOGGLE + 4
+    bounds = QRectF(-GUTTER, -8, w + GUTTER + 8 + extra_w, h + 8 + 4 + extra_h)
+    # the box the tidy layout reserves: body + gutter + toggle (kept, as every relayout asks each item)
+    layout = (w + GUTTER + TOGGLE + 4, h) if horizontal else (w + GUTTER, h + TOGGLE + 4)
+    return QRectF(0, 0, w, h), bounds, layout
 
 
 class NodeItem(QGraphicsItem):
@@ -33,19 +56,20 @@ class NodeItem(QGraphicsItem):
 
     Type = QGraphicsItem.UserType + 1
 
-    def __init__(self, node: Node) -> None:
+    def __init__(self, node: Node, *, horizontal: bool = False, cached: bool = True) -> None:
         super().__init__()
         self.node = node
-        self.horizontal = False
+        self.horizontal = horizontal
         self.collapsed = False
         self.hidden_count = 0
         self.breakpoint = False
         self.highlighted = False
         self.at: tuple[float, float] | None = None  # scene position of the body's top-left, as laid out
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
-        self.setAcceptHoverEvents(False)
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.refresh()
+        self.bw = self.bh = 0.0
+        self.setFlag(_SELECTABLE, True)
+        if cached:
+            self.setCacheMode(_DEVICE_CACHE)
+        self._measure()
 
     def type(self) -> int:
         return self.Type
@@ -53,33 +77,29 @@ class NodeItem(QGraphicsItem):
     # -- geometry -------------------------------------------------------------------------------------
     def refresh(self) -> None:
         """Recompute texts and size from the node (after a FieldChanged)."""
-        self.title = self.node.title or "(untitled)"
-        self.summary = node_summary(self.node)
+        self._measure()
+        self.update()
+
+    def _measure(self) -> None:
+        node = self.node
+        self.title = node.title or "(untitled)"
+        self.summary = node_summary(node)
         want = max(text_width(self.title) + 2 * PAD + 24,
                    text_width(self.summary, True) + 2 * PAD if self.summary else 0)
         w = min(MAX_W, max(MIN_W, want))
         h = TITLE_H + (SUMMARY_H if self.summary else 0) + 6
-        self.prepareGeometryChange()
-        self.body = QRectF(0, 0, w, h)
-        self.bw, self.bh = w, h  # plain floats: the scene's edge and bounds math avoids Qt calls
-        self._path = body_path(self.node.type, self.body)
-        self._elided_title = elided(self.title, w - 2 * PAD - 20)
-        self._elided_summary = elided(self.summary, w - 2 * PAD, True)
-        self._update_bounds()
-        self.update()
+        # the calls the scene links (params change only through FieldChanged, which refreshes: as the summary)
+        self.calls = [a for a in node.actions if a.get("action") in LINKED_ACTIONS] if node.type == "action" \
+            else []
+        self._path = body_path(node.type, w, h)
+        self._elided: tuple[str, str] | None = None  # at the first paint with text: most items never paint
+        if (w, h) != (self.bw, self.bh):  # an unchanged box keeps its place in the BSP index
+            self.prepareGeometryChange()
+            self.bw, self.bh = w, h  # plain floats: the scene's edge and bounds math avoids Qt calls
+            self._update_bounds()
 
     def _update_bounds(self) -> None:
-        b = self.body
-        extra_w = TOGGLE + 40 if self.horizontal else 0
-        extra_h = 0 if self.horizontal else TOGGLE + 4
-        self._bounds = QRectF(-GUTTER, -8, b.width() + GUTTER + 8 + extra_w, b.height() + 8 + 4 + extra_h)
-        # the box the tidy layout reserves (body + gutter + toggle): kept, as every relayout asks each item
-        self._layout_size = ((b.width() + GUTTER + TOGGLE + 4, b.height()) if self.horizontal
-                             else (b.width() + GUTTER, b.height() + TOGGLE + 4))
-
-    def layout_size(self) -> tuple[float, float]:
-        """The box the tidy layout reserves: body + gutter + toggle."""
-        return self._layout_size
+        self.body, self._bounds, self.layout_size = _geometry(self.bw, self.bh, self.horizontal)
 
     def set_orientation(self, horizontal: bool) -> None:
         if horizontal != self.horizontal:
@@ -98,13 +118,12 @@ class NodeItem(QGraphicsItem):
         return path
 
     def gutter_rect(self) -> QRectF:
-        return QRectF(-GUTTER, self.body.height() / 2 - 7, 14, 14)
+        return QRectF(-GUTTER, self.bh / 2 - 7, 14, 14)
 
     def toggle_rect(self) -> QRectF:
-        b = self.body
         if self.horizontal:
-            return QRectF(b.right() + 2, b.height() / 2 - TOGGLE / 2, TOGGLE, TOGGLE)
-        return QRectF(b.width() / 2 - TOGGLE / 2, b.bottom() + 2, TOGGLE, TOGGLE)
+            return QRectF(self.bw + 2, self.bh / 2 - TOGGLE / 2, TOGGLE, TOGGLE)
+        return QRectF(self.bw / 2 - TOGGLE / 2, self.bh + 2, TOGGLE, TOGGLE)
 
     def hit_part(self, local: QPointF) -> str:
         """"gutter", "toggle", "body" or ""."""
@@ -146,42 +165,44 @@ class NodeItem(QGraphicsItem):
                                                                         "subroutine") else s.gutter_pen)
         painter.setBrush(s.fills.get((node.type, disabled), QBrush()))
         painter.drawPath(self._path)
+        w, h = self.bw, self.bh
         if node.type == "subroutine":
-            painter.drawLine(QPointF(6, 0), QPointF(6, self.body.height()))
-            painter.drawLine(QPointF(self.body.width() - 6, 0), QPointF(self.body.width() - 6, self.body.height()))
+            painter.drawLine(QPointF(6, 0), QPointF(6, h))
+            painter.drawLine(QPointF(w - 6, 0), QPointF(w - 6, h))
         if self.highlighted:
-            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setBrush(_NO_BRUSH)
             painter.setPen(s.highlight_pen)
             painter.drawPath(self._path)
-        if option.state & QStyle.StateFlag.State_Selected:
-            painter.setBrush(Qt.BrushStyle.NoBrush)
+        if option.state & _SELECTED:
+            painter.setBrush(_NO_BRUSH)
             painter.setPen(s.selected_pen)
             painter.drawPath(self._path)
         if self.breakpoint:
-            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setPen(_NO_PEN)
             painter.setBrush(s.breakpoint_brush)
             painter.drawEllipse(self.gutter_rect().adjusted(2, 2, -2, -2))
         if lod < LOD_BOXES:
             return
         if node.children:
             self._paint_toggle(painter)
+        if self._elided is None:
+            self._elided = (elided(self.title, w - 2 * PAD - 20), elided(self.summary, w - 2 * PAD, True))
+        title, summary = self._elided
         painter.setFont(s.title_font)
         painter.setPen(s.disabled_text_pen if disabled else s.text_pen)
         left = PAD + (6 if node.type in ("subroutine", "switch") else 0)
-        painter.drawText(QRectF(left, 3, self.body.width() - left - PAD, TITLE_H),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self._elided_title)
+        painter.drawText(QRectF(left, 3, w - left - PAD, TITLE_H), _LEFT_MIDDLE, title)
         if node.effective_status == "simulator":
             self._paint_badge(painter, "SIM", s.sim_brush)
         if lod < LOD_TITLES or not self.summary:
             return
         painter.setFont(s.summary_font)
         painter.setPen(s.disabled_text_pen if disabled else s.summary_pen)
-        painter.drawText(QRectF(left, TITLE_H, self.body.width() - left - PAD, SUMMARY_H),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self._elided_summary)
+        painter.drawText(QRectF(left, TITLE_H, w - left - PAD, SUMMARY_H), _LEFT_MIDDLE, summary)
 
     def _paint_badge(self, painter: QPainter, text: str, brush: QBrush) -> None:
         s = style()
-        r = QRectF(self.body.width() - 30, -6, 28, 13)
+        r = QRectF(self.bw - 30, -6, 28, 13)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(brush)
         painter.drawRoundedRect(r, 4, 4)
@@ -225,6 +246,42 @@ class LinkItem(QGraphicsPathItem):
         stroker = QPainterPathStroker()
         stroker.setWidth(8)
         return stroker.createStroke(self.path())
+
+
+class EdgesItem(QGraphicsItem):
+    """Tree edges, many curves in one path, drawn under the nodes; the mouse never hits them."""
+
+    def __init__(self, pen: QPen, z: float) -> None:
+        super().__init__()
+        self._pen = pen
+        self._path = QPainterPath()
+        self._bounds = QRectF()
+        self.setZValue(z)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def path(self) -> QPainterPath:
+        return self._path
+
+    def set_path(self, path: QPainterPath) -> None:
+        if path == self._path:
+            return  # unchanged: it keeps its place in the BSP index
+        self.prepareGeometryChange()
+        self._path = path
+        # the control points' box (it holds every curve) widened by the pen: QGraphicsPathItem strokes the
+        # whole path to find its bounds, which took longer than building the path
+        pad = self._pen.widthF()
+        self._bounds = path.controlPointRect().adjusted(-pad, -pad, pad, pad)
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        return QPainterPath()
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        painter.setPen(self._pen)
+        painter.setBrush(_NO_BRUSH)
+        painter.drawPath(self._path)
 
 
 class BehaviorStubItem(QGraphicsItem):

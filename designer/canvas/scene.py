@@ -2,30 +2,34 @@
 
 Model events only mark what is dirty; one posted request per event loop turn then syncs items (created for
 visible nodes only: collapsed subtrees create none), refreshes texts, runs the tidy layout once and redraws
-the edge path and the cross-links. Items never write the model.
+the edge paths and the cross-links. Items never write the model.
 """
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, QRectF, Signal
 from PySide6.QtGui import QPainterPath
-from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene
+from PySide6.QtWidgets import QGraphicsScene
 
 from designer.analysis.graph import CALL_ACTIONS
-from designer.canvas.items import BehaviorStubItem, DropIndicator, LinkItem, NodeItem
+from designer.canvas.items import STUB_KINDS, BehaviorStubItem, DropIndicator, EdgesItem, LinkItem, NodeItem
 from designer.canvas.style import BACKGROUND, GUTTER, style
 from designer.model import Behavior, ChildInserted, ChildRemoved, FieldChanged, Node, Package
+from designer.model.bulk import gc_paused
 from designer.model.layout import HORIZONTAL, VERTICAL, tidy_layout
 from designer.model.links import link_target
 
 log = logging.getLogger(__name__)
 
 _SYNC_EVENT = QEvent.Type(QEvent.registerEventType())
-STUB_KINDS = ("_run_behavior", "switch_behavior", "return_interaction")
 MARGIN = 60.0
 BIG_SCENE = 2000  # items: above this, no DeviceCoordinateCache
+EDGE_CHUNK = 200  # tree edges per path item: a view culls whole chunks, so at 100 % it strokes only a few
+_children = attrgetter("children")
 
 
 class BehaviorScene(QGraphicsScene):
@@ -51,13 +55,9 @@ class BehaviorScene(QGraphicsScene):
         self._refresh: set[int] = set()
         self.sync_count = 0  # how many syncs ran (tests check coalescing)
         self._syncing = False
-        self.edges = QGraphicsPathItem()
-        self.edges.setPen(style().edge_pen)
-        self.edges.setZValue(-1)
-        self.addItem(self.edges)
-        self.hl_edges = QGraphicsPathItem()
-        self.hl_edges.setPen(style().highlight_edge_pen)
-        self.hl_edges.setZValue(-0.5)
+        self.edges: list[EdgesItem] = []  # the tree's edges, EDGE_CHUNK to an item, in document order
+        self._order: list[NodeItem] = []  # the items in document order, as last laid out
+        self.hl_edges = EdgesItem(style().highlight_edge_pen, -0.5)
         self.addItem(self.hl_edges)
         self.drop_indicator = DropIndicator()
         self.addItem(self.drop_indicator)
@@ -95,9 +95,10 @@ class BehaviorScene(QGraphicsScene):
         for item in self.items_by_id.values():
             self.removeItem(item)
         self.items_by_id.clear()
+        self._order = []
         self._clear_links()
-        self.edges.setPath(QPainterPath())
-        self.hl_edges.setPath(QPainterPath())
+        self._rebuild_edges()
+        self.hl_edges.set_path(QPainterPath())
 
     # -- model events ---------------------------------------------------------------------------------
     def shows(self, obj: Any) -> bool:
@@ -165,33 +166,18 @@ class BehaviorScene(QGraphicsScene):
             return
         self._syncing = True
         try:
-            self._sync()
+            with gc_paused():  # thousands of new items and layout lists: see designer/model/bulk.py
+                self._sync()
         finally:
             self._syncing = False
 
     def _sync(self) -> None:
         self._posted = False
         self.sync_count += 1
-        horizontal = self.orientation == HORIZONTAL
+        self.update()  # see _relayout: items come and go too
         if self._structure_dirty:
             self._structure_dirty = False
-            visible = self.visible_nodes()
-            keep = {n.id for n in visible}
-            big = len(visible) > BIG_SCENE
-            for nid in [nid for nid in self.items_by_id if nid not in keep]:
-                item = self.items_by_id.pop(nid)
-                self.removeItem(item)
-            for node in visible:
-                item = self.items_by_id.get(node.id)
-                if item is None or item.node is not node:
-                    if item is not None:
-                        self.removeItem(item)
-                    item = NodeItem(node)
-                    if big:  # thousands of per-item pixmaps cost more memory than they save paint time
-                        item.setCacheMode(NodeItem.CacheMode.NoCache)
-                    item.set_orientation(horizontal)
-                    self.addItem(item)
-                    self.items_by_id[node.id] = item
+            self._sync_items()
         for nid in self._refresh:
             item = self.items_by_id.get(nid)
             if item is not None:
@@ -199,74 +185,114 @@ class BehaviorScene(QGraphicsScene):
         self._refresh.clear()
         self.relayout()
 
+    def _sync_items(self) -> None:
+        """Create the items of newly visible nodes and remove those of nodes no longer visible."""
+        visible = self.visible_nodes()
+        items = self.items_by_id
+        keep = {n.id for n in visible}
+        for nid in [nid for nid in items if nid not in keep]:
+            self.removeItem(items.pop(nid))
+        cached = len(visible) <= BIG_SCENE  # thousands of per-item pixmaps cost more memory than they save
+        horizontal = self.orientation == HORIZONTAL
+        marked = self.breakpoints | self.highlighted
+        for node in visible:
+            item = items.get(node.id)
+            if item is None or item.node is not node:
+                if item is not None:
+                    self.removeItem(item)
+                item = NodeItem(node, horizontal=horizontal, cached=cached)
+                if node.id in marked:
+                    item.set_flags(breakpoint=node.id in self.breakpoints,
+                                   highlighted=node.id in self.highlighted)
+                self.addItem(item)
+                items[node.id] = item
+
     def relayout(self) -> None:
+        with gc_paused():
+            self._relayout()
+
+    def _relayout(self) -> None:
+        # A relayout moves many items: one repaint of the whole scene costs less than Qt working out each
+        # moved item's old and new area (its dirty-item pass skips them all while a full update is pending).
+        self.update()
         horizontal = self.orientation == HORIZONTAL
         items = self.items_by_id
         collapsed = self.collapsed
         for item in items.values():
-            item.set_orientation(horizontal)
+            if item.horizontal != horizontal:
+                item.set_orientation(horizontal)
+        # collapse marks (breakpoint and highlight marks are kept by their setters and _sync_items)
+        for item in [i for i in items.values() if i.collapsed] + [items[c] for c in collapsed if c in items]:
             n = item.node
-            is_collapsed = n.id in collapsed and bool(n.children)
-            item.set_flags(collapsed=is_collapsed,
-                           hidden=sum(1 for _ in n.walk()) - 1 if is_collapsed else 0,
-                           breakpoint=n.id in self.breakpoints, highlighted=n.id in self.highlighted)
+            folded = n.id in collapsed and bool(n.children)
+            item.set_flags(collapsed=folded, hidden=sum(1 for _ in n.walk()) - 1 if folded else 0)
         if self.behavior is not None:
-            positions = tidy_layout(self.behavior.children, lambda n: n.children,
-                                    lambda n: items[n.id].layout_size(), orientation=self.orientation,
-                                    sibling_gap=self.sibling_gap, level_gap=self.level_gap, collapsed=collapsed)
+            positions = tidy_layout(self.behavior.children, _children, lambda n: items[n.id].layout_size,
+                                    orientation=self.orientation, sibling_gap=self.sibling_gap,
+                                    level_gap=self.level_gap, collapsed=collapsed)
         else:
             positions = {}
-        left = top = float("inf")
-        right = bottom = float("-inf")
+        order = self._order = []
+        right = bottom = 0.0  # the layout's boxes start at 0 on both axes
         for nid, (x, y) in positions.items():
             item = items[nid]
             at = (x + GUTTER, y)
             if item.at != at:  # unchanged items keep their place in the BSP index
                 item.setPos(*at)
                 item.at = at
-            left, top = min(left, at[0]), min(top, at[1])
-            right, bottom = max(right, at[0] + item.bw + 60), max(bottom, at[1] + item.bh + 20)
+            order.append(item)
+            right = max(right, at[0] + item.bw)
+            bottom = max(bottom, y + item.bh)
         self._rebuild_edges()
+        self._rebuild_highlight_edges()
         self._rebuild_links()
-        rect = QRectF(left - GUTTER, top - 10, right - left + GUTTER, bottom - top + 10) if positions else \
-            QRectF(0, 0, 400, 300)
+        rect = QRectF(0, -10, right + 60, bottom + 30) if order else QRectF(0, 0, 400, 300)
         for stub in self.stubs:
             rect = rect.united(stub.sceneBoundingRect())
         self.setSceneRect(rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN))  # explicit: no growing scans
         self.layoutChanged.emit()
 
-    def _anchor_out(self, item: NodeItem) -> QPointF:
-        x, y = item.at or (item.x(), item.y())
-        if self.orientation == HORIZONTAL:
-            return QPointF(x + item.bw, y + item.bh / 2)
-        return QPointF(x + item.bw / 2, y + item.bh)
-
-    def _anchor_in(self, item: NodeItem) -> QPointF:
-        x, y = item.at or (item.x(), item.y())
-        return QPointF(x, y + item.bh / 2) if self.orientation == HORIZONTAL else QPointF(x + item.bw / 2, y)
-
-    def _edge(self, path: QPainterPath, parent: NodeItem, child: NodeItem) -> None:
-        a, b = self._anchor_out(parent), self._anchor_in(child)
-        path.moveTo(a)
-        if self.orientation == HORIZONTAL:
-            mid = (a.x() + b.x()) / 2
-            path.cubicTo(QPointF(mid, a.y()), QPointF(mid, b.y()), b)
-        else:
-            mid = (a.y() + b.y()) / 2
-            path.cubicTo(QPointF(a.x(), mid), QPointF(b.x(), mid), b)
+    def _edge_function(self) -> Callable[[QPainterPath, NodeItem, NodeItem], None]:
+        return _edge_across if self.orientation == HORIZONTAL else _edge_down
 
     def _rebuild_edges(self) -> None:
-        path, hl = QPainterPath(), QPainterPath()
+        """The tree's edges in chunks of EDGE_CHUNK along the document order: neighbours in that order are
+        neighbours on the canvas, so each chunk's bounds stay small and a paint skips those out of view."""
         items = self.items_by_id
-        lit = set(self._highlight_path)
-        for item in items.values():
+        add_edge = self._edge_function()
+        paths: list[QPainterPath] = []
+        path = QPainterPath()
+        count = EDGE_CHUNK
+        for item in self._order:
             parent = item.node.parent
             if isinstance(parent, Node) and parent.id in items:
-                self._edge(path, items[parent.id], item)
-                if item.node.id in lit and parent.id in lit:
-                    self._edge(hl, items[parent.id], item)
-        self.edges.setPath(path)
-        self.hl_edges.setPath(hl)
+                if count == EDGE_CHUNK:
+                    path = QPainterPath()
+                    paths.append(path)
+                    count = 0
+                add_edge(path, items[parent.id], item)
+                count += 1
+        for chunk in self.edges[len(paths):]:
+            self.removeItem(chunk)
+        del self.edges[len(paths):]
+        while len(self.edges) < len(paths):
+            chunk = EdgesItem(style().edge_pen, -1)
+            self.addItem(chunk)
+            self.edges.append(chunk)
+        for chunk, path in zip(self.edges, paths):
+            chunk.set_path(path)
+
+    def _rebuild_highlight_edges(self) -> None:
+        hl = QPainterPath()
+        add_edge = self._edge_function()
+        items = self.items_by_id
+        lit = set(self._highlight_path)
+        for nid in lit:
+            item = items.get(nid)
+            parent = item.node.parent if item is not None else None
+            if isinstance(parent, Node) and parent.id in lit and parent.id in items:
+                add_edge(hl, items[parent.id], item)
+        self.hl_edges.set_path(hl)
 
     def _clear_links(self) -> None:
         for link in self.links:
@@ -282,12 +308,10 @@ class BehaviorScene(QGraphicsScene):
             return
         subs = self.behavior.subroutines()
         items = self.items_by_id
-        for item in list(items.values()):
+        for item in [i for i in items.values() if i.calls]:
             node = item.node
-            if node.type != "action":
-                continue
             stub_row = 0
-            for action in node.actions:
+            for action in item.calls:
                 key = action.get("action")
                 if key == "_run_subroutine":
                     target = subs.get(action.get("subroutine"))  # type: ignore[arg-type]
@@ -358,14 +382,35 @@ class BehaviorScene(QGraphicsScene):
             self._structure_dirty = True
             self.sync()
 
+    # Items' marks always match these sets (_sync_items marks new items): only ids that change are visited.
     def set_breakpoints(self, ids: set[int]) -> None:
-        self.breakpoints = set(ids)
-        for nid, item in self.items_by_id.items():
-            item.set_flags(breakpoint=nid in self.breakpoints)
+        changed, self.breakpoints = self.breakpoints ^ set(ids), set(ids)
+        for nid in changed & self.items_by_id.keys():
+            self.items_by_id[nid].set_flags(breakpoint=nid in self.breakpoints)
 
     def set_highlight(self, ids: list[int]) -> None:
+        changed = self.highlighted ^ set(ids)
         self._highlight_path = list(ids)
         self.highlighted = set(ids)
-        for nid, item in self.items_by_id.items():
-            item.set_flags(highlighted=nid in self.highlighted)
-        self._rebuild_edges()
+        for nid in changed & self.items_by_id.keys():
+            self.items_by_id[nid].set_flags(highlighted=nid in self.highlighted)
+        self._rebuild_highlight_edges()
+
+
+def _edge_down(path: QPainterPath, parent: NodeItem, child: NodeItem) -> None:
+    """Vertical: a curve from the middle of the parent's bottom to the middle of the child's top (plain
+    floats, no QPointFs: ten thousand edges are built on every relayout)."""
+    (px, py), (cx, cy) = parent.at or (parent.x(), parent.y()), child.at or (child.x(), child.y())
+    ax, ay, bx = px + parent.bw / 2, py + parent.bh, cx + child.bw / 2
+    mid = (ay + cy) / 2
+    path.moveTo(ax, ay)
+    path.cubicTo(ax, mid, bx, mid, bx, cy)
+
+
+def _edge_across(path: QPainterPath, parent: NodeItem, child: NodeItem) -> None:
+    """Horizontal: from the middle of the parent's right side to the middle of the child's left side."""
+    (px, py), (cx, cy) = parent.at or (parent.x(), parent.y()), child.at or (child.x(), child.y())
+    ax, ay, by = px + parent.bw, py + parent.bh / 2, cy + child.bh / 2
+    mid = (ax + cx) / 2
+    path.moveTo(ax, ay)
+    path.cubicTo(mid, ay, mid, by, cx, by)

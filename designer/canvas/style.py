@@ -90,15 +90,17 @@ def elided(text: str, width: float, summary: bool = False) -> str:
     return (s.summary_metrics if summary else s.title_metrics).elidedText(text, Qt.TextElideMode.ElideRight, width)
 
 
-def body_path(kind: str, rect: QRectF) -> QPainterPath:
-    """The outline of a node body by type: switch hexagon (diamond-ish), outcome pill, action box, loop box
-    with a notched corner, subroutine box with double sides."""
+@lru_cache(maxsize=1024)
+def body_path(kind: str, w: float, h: float) -> QPainterPath:
+    """The outline of a node body at (0, 0) by type: switch hexagon (diamond-ish), outcome pill, action box,
+    loop box with a notched corner, subroutine box with double sides. Cached: a tree has a handful of distinct
+    (type, size) pairs, and items share the (implicitly shared, never modified) path."""
     path = QPainterPath()
-    x, y, w, h = rect.x(), rect.y(), rect.width(), rect.height()
+    rect = QRectF(0, 0, w, h)
     if kind == "switch":
         d = min(14.0, h / 2)
-        path.addPolygon(QPolygonF([QPointF(x + d, y), QPointF(x + w - d, y), QPointF(x + w, y + h / 2),
-                                   QPointF(x + w - d, y + h), QPointF(x + d, y + h), QPointF(x, y + h / 2)]))
+        path.addPolygon(QPolygonF([QPointF(d, 0), QPointF(w - d, 0), QPointF(w, h / 2),
+                                   QPointF(w - d, h), QPointF(d, h), QPointF(0, h / 2)]))
         path.closeSubpath()
     elif kind == "outcome":
         path.addRoundedRect(rect, h / 2, h / 2)

@@ -67,7 +67,7 @@ def node_summary(node: Node) -> str:
     """What the node does, in a few words ("" when the title says it all)."""
     if node.type == "action":
         acts = node.actions
-        return "; ".join(action_words(a) for a in acts) if acts else "no actions"
+        return "; ".join([action_words(a) for a in acts]) if acts else "no actions"
     if node.type == "outcome":
         return outcome_summary(node)
     if node.type == "loop":

@@ -198,11 +198,10 @@ class BehaviorCanvas(QGraphicsView, EditingMixin):
     # -- simulator hooks -------------------------------------------------------------------------------
     def highlight_path(self, node_ids: list[int]) -> None:
         self._scene.flush()
-        for nid in node_ids:
-            if self._package is not None and self._behavior is not None:
-                node = next((n for n in self._behavior.walk() if n.id == nid), None)
-                if node is not None:
-                    self._scene.reveal(node)
+        if self._package is not None and self._behavior is not None:
+            wanted = set(node_ids)
+            for node in [n for n in self._behavior.walk() if n.id in wanted]:  # one walk, not one per id
+                self._scene.reveal(node)
         self._scene.set_highlight(node_ids)
 
     def clear_highlight(self) -> None:
