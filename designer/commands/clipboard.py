@@ -9,9 +9,12 @@ from typing import Any
 from designer.errors import DesignerError
 from designer.io import PackageFormatError, dumps_json, read_nodes
 from designer.model import Node
+from designer.model.jsontree import json_depth
 from designer.model.nodes import ROOT
 
 MIME_TYPE = "application/x-cerb-nodes+json"  # also put on the clipboard as plain text
+# JSON text that deep could not be read back here (as a package file cannot) nor by Cerb (json_decode: 512 levels)
+TOO_DEEP_HINT = "use Duplicate to copy it within this package, or make its params less deeply nested"
 
 
 class ClipboardError(DesignerError):
@@ -23,7 +26,13 @@ def nodes_to_clipboard_json(nodes: Iterable[Node]) -> str:
     chosen = list(nodes)
     ids = {n.id for n in chosen}
     top = [n for n in chosen if not _has_ancestor_in(n, ids)]
-    return dumps_json([n.to_json() for n in top])
+    try:
+        return dumps_json([n.to_json() for n in top])
+    except RecursionError:
+        deepest = max((m for n in top for m in n.walk()), key=lambda m: json_depth([m.params, m.extra]))
+        depth = json_depth([deepest.params, deepest.extra]) - 1
+        raise ClipboardError(f"cannot copy {deepest.type} {deepest.title!r}: its params nest {depth} levels deep, "
+                             "too deep for node JSON", hint=TOO_DEEP_HINT) from None
 
 
 def _has_ancestor_in(node: Node, ids: set[int]) -> bool:
@@ -54,6 +63,8 @@ def nodes_from_clipboard_json(text: str, parent_kind: str = ROOT) -> list[Node]:
     except json.JSONDecodeError as exc:
         raise ClipboardError(f"the clipboard does not hold node JSON (line {exc.lineno}: {exc.msg})",
                              hint="copy nodes from Bot Designer or Cerb's node export") from None
+    except RecursionError:
+        raise ClipboardError("the clipboard JSON is nested too deeply to read", hint=TOO_DEEP_HINT) from None
     data = _unwrap(data)
     if isinstance(data, list) and not data:
         raise ClipboardError("the clipboard holds an empty node list")

@@ -1,13 +1,13 @@
 """Commands over decision-tree nodes: insert, remove, move, duplicate, set a field, replace params."""
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
 from designer.commands.base import ModelCommand
-from designer.model import ABSENT, Behavior, Node, Package, StructureError
+from designer.model import ABSENT, Behavior, Bot, FieldEdit, Node, Package, StructureError, copy_json
+from designer.model.jsontree import same_json
 
 Parent = Node | Behavior
 
@@ -121,6 +121,8 @@ class SetField(ModelCommand):
 
     With `merge` (default: for string values), consecutive SetFields of the same (target, field) merge into
     one undo step, like typing in a text box; an edit that ends where it started drops out of the stack.
+    A bot's or behavior's new uid must be valid and free; every `{{{uid.old}}}` link in the package follows it
+    in the same step (a rename never merges), and undo puts back the very values the links had.
     """
 
     def __init__(self, package: Package, target: Any, field: str, value: Any, *, merge: bool | None = None,
@@ -136,6 +138,14 @@ class SetField(ModelCommand):
         self.old = _get(package, target, field)
         self.new = value
         self.merge = isinstance(value, str) if merge is None else merge
+        self.links: list[FieldEdit] = []
+        if field == "uid" and isinstance(target, (Behavior, Bot)) and value != self.old:
+            problem = package.uid_problem(value, self.old)
+            if problem:
+                free = package.fresh_uid("bot" if isinstance(target, Bot) else "behavior")
+                raise StructureError(problem, hint=f"keep {self.old!r} or choose a free uid, e.g. {free!r}")
+            self.links = package.uid_link_edits(self.old, value)
+            self.merge = False
 
     def id(self) -> int:
         return MERGE_SET_FIELD if self.merge else -1
@@ -145,14 +155,16 @@ class SetField(ModelCommand):
                 and other.field == self.field and type(other) is type(self)):
             return False
         self.new = other.new
-        if self.new == self.old and type(self.new) is type(self.old):
+        if same_json(self.new, self.old) and type(self.new) is type(self.old):
             self.setObsolete(True)
         return True
 
     def redo(self) -> None:
         self.package.set_field(self.target, self.field, self.new)
+        self.package.apply_edits(self.links)
 
     def undo(self) -> None:
+        self.package.apply_edits(self.links, undo=True)
         self.package.set_field(self.target, self.field, self.old)
 
 
@@ -164,8 +176,6 @@ class SetBehaviorField(SetField):
             raise StructureError(f"{behavior!r} is not a behavior")
         if field in ("children", "bot", "id"):
             raise StructureError(f"{field!r} is not an editable behavior field")
-        if field == "uid" and value != behavior.uid and value in package.uids():
-            raise StructureError(f"uid {value!r} is already used in this package")
         super().__init__(package, behavior, field, value, **kw)
 
 
@@ -175,5 +185,5 @@ class ReplaceParams(SetField):
 
     def __init__(self, package: Package, node: Node, params: Any, *, merge: bool = False, text: str = "",
                  parent_command: QUndoCommand | None = None) -> None:
-        super().__init__(package, node, "params", copy.deepcopy(params), merge=merge,
+        super().__init__(package, node, "params", copy_json(params), merge=merge,
                          text=text or f"Edit {_label(node)}", parent_command=parent_command)

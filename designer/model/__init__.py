@@ -3,12 +3,13 @@ from designer.model.events import ChildInserted, ChildRemoved, EventHub, FieldCh
 from designer.model.nodes import (
     ACTION, ALLOWED_CHILDREN, LOOP, NODE_TYPES, OUTCOME, ROOT, STATUSES, SUBROUTINE, SWITCH, Node, structure_error,
 )
-from designer.model.package import Behavior, Bot, Package, StructureError
+from designer.model.jsontree import copy_json
+from designer.model.package import Behavior, Bot, FieldEdit, Package, StructureError
 from designer.model.problems import Problem
 from designer.model.records import ABSENT
 
 __all__ = [
     "ABSENT", "ACTION", "ALLOWED_CHILDREN", "Behavior", "Bot", "ChildInserted", "ChildRemoved", "EventHub",
-    "FieldChanged", "LOOP", "ModelEvent", "NODE_TYPES", "Node", "OUTCOME", "Package", "Problem", "ROOT", "STATUSES",
-    "SUBROUTINE", "SWITCH", "StructureError", "structure_error",
+    "FieldChanged", "FieldEdit", "LOOP", "ModelEvent", "NODE_TYPES", "Node", "OUTCOME", "Package", "Problem", "ROOT",
+    "STATUSES", "SUBROUTINE", "SWITCH", "StructureError", "copy_json", "structure_error",
 ]

@@ -10,9 +10,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from designer.model.jsontree import iter_strings, map_strings
+
 PACKAGE_TAG = re.compile(r"\{\{[#%{]")  # Cerb renders only strings containing {{{ , {{% or {{#
 UID_LINK = re.compile(r"\{\{\{\s*uid\.([A-Za-z0-9_.\-]+?)\s*\}\}\}")
 PLACEHOLDER = re.compile(r"\{\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\b")
+UID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # what `{{{uid.X}}}` can name in Cerb's import lexer (a Twig name)
 
 
 def uid_link(uid: str) -> str:
@@ -25,22 +28,18 @@ def mentions_package_tags(value: Any) -> bool:
     if isinstance(value, str):
         return "{{{" in value
     if isinstance(value, (dict, list)):
-        return "{{{" in json.dumps(value, ensure_ascii=False, check_circular=False)
+        try:
+            return "{{{" in json.dumps(value, ensure_ascii=False, check_circular=False)
+        except RecursionError:  # nested too deeply for the C encoder
+            return any("{{{" in text for text in iter_strings(value))
     return False
 
 
 def _matches(value: Any, pattern: re.Pattern[str]) -> Iterator[str]:
     """Group 1 of every match of `pattern` in the strings (keys included) of a JSON value."""
-    if isinstance(value, str):
-        if "{{{" in value:
-            yield from pattern.findall(value)
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield from _matches(k, pattern)
-            yield from _matches(v, pattern)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _matches(v, pattern)
+    for text in iter_strings(value):
+        if "{{{" in text:
+            yield from pattern.findall(text)
 
 
 def iter_uid_links(value: Any) -> Iterator[str]:
@@ -65,13 +64,14 @@ def iter_placeholder_names(value: Any) -> Iterator[str]:
 
 
 def rename_uid_links(value: Any, old: str, new: str) -> Any:
-    """A copy of `value` with links to `old` pointing at `new` (when a behavior's uid changes)."""
-    if isinstance(value, str):
-        if "{{{" not in value:
-            return value
-        return UID_LINK.sub(lambda m: uid_link(new) if m.group(1) == old else m.group(0), value)
-    if isinstance(value, dict):
-        return {rename_uid_links(k, old, new): rename_uid_links(v, old, new) for k, v in value.items()}
-    if isinstance(value, list):
-        return [rename_uid_links(v, old, new) for v in value]
-    return value
+    """`value` with links to `old` pointing at `new` (when a uid changes): `value` itself when it has none, else
+    new containers on the way to each changed string (see jsontree.map_strings)."""
+    if not mentions_package_tags(value):
+        return value
+
+    def relink(text: str) -> str:
+        if "{{{" not in text:
+            return text
+        return UID_LINK.sub(lambda m: uid_link(new) if m.group(1) == old else m.group(0), text)
+
+    return map_strings(value, relink)

@@ -5,11 +5,11 @@ outcome groups, loop settings), so whatever a catalogue does not know survives u
 """
 from __future__ import annotations
 
-import copy
 import itertools
 from collections.abc import Iterator
 from typing import Any
 
+from designer.model.jsontree import copy_json
 from designer.model.records import ABSENT, JsonRecord
 
 SWITCH, OUTCOME, ACTION, LOOP, SUBROUTINE = "switch", "outcome", "action", "loop", "subroutine"
@@ -143,8 +143,8 @@ class Node(JsonRecord):
 
     def clone(self) -> Node:
         """A deep copy with fresh ids (for duplicate and paste)."""
-        twin = Node(self.type, self.title, status=self.status, params=copy.deepcopy(self.params))
-        twin.extra = copy.deepcopy(self.extra)
+        twin = Node(self.type, self.title, status=self.status, params=copy_json(self.params))
+        twin.extra = copy_json(self.extra)
         twin.key_order = self.key_order
         twin.had_nodes_key = self.had_nodes_key
         for child in self.children:

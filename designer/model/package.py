@@ -5,15 +5,16 @@ each, so the undo stack, the canvas and the lint panel see every change the same
 """
 from __future__ import annotations
 
-import copy
 import itertools
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from designer.errors import DesignerError
 from designer.model.events import ChildInserted, ChildRemoved, EventHub, FieldChanged
-from designer.model.links import iter_uid_links, link_target
+from designer.model.jsontree import copy_json, same_json
+from designer.model.links import UID, iter_uid_links, link_target, rename_uid_links
 from designer.model.nodes import ROOT, SUBROUTINE, Node, structure_error
 from designer.model.records import ABSENT, JsonRecord
 
@@ -39,8 +40,24 @@ class StructureError(DesignerError):
     """An edit that Cerb's decision-tree structure does not allow."""
 
 
+@dataclass(frozen=True)
+class FieldEdit:
+    """One field going from `old` to `new`: an attribute of a node, behavior or bot, or (target the package) a
+    key of its header, or of its top-level collections when `collection`."""
+
+    target: Any
+    field: str
+    old: Any
+    new: Any
+    collection: bool = False
+
+
+# fields that hold a record's place in the package rather than a value (the uid is what a rename changes)
+_STRUCTURE = frozenset({"uid", "type", "nodes", "behaviors"})
+
+
 class Behavior(JsonRecord):
-    KEYS = ("uid", "bot_id", "title", "uri", "is_disabled", "is_private", "priority", "event", "variables", "nodes")
+    KEYS = ("uid", "bot_id", "title", "is_disabled", "is_private", "priority", "event", "variables", "nodes")
 
     __slots__ = ("id", "uid", "bot_id", "title", "is_disabled", "is_private", "priority", "event", "variables",
                  "children", "bot", "had_nodes_key")
@@ -112,7 +129,7 @@ class Behavior(JsonRecord):
     def clone(self, uid: str) -> Behavior:
         twin = Behavior(uid, self.title)
         for attr in ("bot_id", "is_disabled", "is_private", "priority", "event", "variables", "extra"):
-            setattr(twin, attr, copy.deepcopy(getattr(self, attr)))
+            setattr(twin, attr, copy_json(getattr(self, attr)))
         twin.key_order, twin.had_nodes_key = self.key_order, self.had_nodes_key
         for node in self.children:
             c = node.clone()
@@ -268,6 +285,46 @@ class Package(JsonRecord):
                 found |= {item["uid"] for item in value if isinstance(item, dict) and isinstance(item.get("uid"), str)}
         return found
 
+    def uid_problem(self, uid: Any, current: str | None = None) -> str | None:
+        """Why `uid` cannot be given to a bot or behavior (now `current`), or None when it can."""
+        if uid == current:
+            return None
+        if not isinstance(uid, str) or not UID.fullmatch(uid):
+            return f"{uid!r} is not a valid uid: use letters, digits and _ (not first a digit)"
+        if uid in self.uids():
+            return f"uid {uid!r} is already used in this package"
+        return None
+
+    def uid_link_edits(self, old: str, new: str) -> list[FieldEdit]:
+        """The edits that point every `{{{uid.old}}}` link in the package at `new`: in the header, the top-level
+        collections, and every field of every bot, behavior and node, unknown keys included."""
+        edits: list[FieldEdit] = []
+
+        def relink(target: Any, field: str, value: Any, collection: bool = False) -> None:
+            renamed = rename_uid_links(value, old, new)
+            if renamed is not value:
+                edits.append(FieldEdit(target, field, value, renamed, collection))
+
+        for key, value in self.header.items():
+            relink(self, key, value)
+        for key, value in self.extra.items():
+            relink(self, key, value, collection=True)
+        records: list[JsonRecord] = [*self.bots, *self.all_behaviors()]
+        records += [n for b in self.all_behaviors() for n in b.walk()]
+        for record in records:
+            for field in (*(k for k in record.KEYS if k not in _STRUCTURE), "extra"):
+                relink(record, field, getattr(record, field))
+        return edits
+
+    def apply_edits(self, edits: list[FieldEdit], *, undo: bool = False) -> None:
+        """Make each edit (undo: put the old values back, last edit first), emitting FieldChanged for each."""
+        for edit in reversed(edits) if undo else edits:
+            value = edit.old if undo else edit.new
+            if edit.collection:
+                self.set_collection(edit.field, value)
+            else:
+                self.set_field(edit.target, edit.field, value)
+
     def fresh_uid(self, prefix: str) -> str:
         taken = self.uids()
         numbers = [int(m.group(1)) for u in taken if (m := re.fullmatch(re.escape(prefix) + r"_(\d+)", u))]
@@ -324,7 +381,7 @@ class Package(JsonRecord):
         """Set one field of a node, behavior, bot or the header dict; emits only on real change."""
         if target is self:
             old = self.header.get(field, ABSENT)
-            if old == value and type(old) is type(value):
+            if same_json(old, value) and type(old) is type(value):
                 return old
             if value is ABSENT:
                 self.header.pop(field, None)
@@ -332,12 +389,24 @@ class Package(JsonRecord):
                 self.header[field] = value
         else:
             old = getattr(target, field)
-            if old == value and type(old) is type(value):
+            if same_json(old, value) and type(old) is type(value):
                 return old
             if field == "title" and isinstance(target, Node) and (not isinstance(value, str) or not value.strip()):
                 raise StructureError("a node needs a title")
             setattr(target, field, value)
         self.events.emit(FieldChanged(target, field, old, value))
+        return old
+
+    def set_collection(self, key: str, value: Any) -> Any:
+        """Set one top-level collection kept verbatim (records, workspaces…); emits only on real change."""
+        old = self.extra.get(key, ABSENT)
+        if same_json(old, value) and type(old) is type(value):
+            return old
+        if value is ABSENT:
+            self.extra.pop(key, None)
+        else:
+            self.extra[key] = value
+        self.events.emit(FieldChanged(self, key, old, value))
         return old
 
     # -- behaviors and bots -----------------------------------------------------------------------

@@ -38,6 +38,7 @@ class Interpreter:
         # per-conversation state of the Lambda caller profiles (the Connect contact, Lex sessions), kept here so
         # it survives prompts, switch_behavior and returns (designer.sim.actions.lambda_actions)
         self.profile_state: dict[str, Any] = {}
+        self._stack_readers: dict[int, bool] = {}  # node id → its params may read a loop's X__stack
         self._subscribers: list[Callable[[TraceEvent], None]] = []
         self._lock = threading.Lock()
 
@@ -73,6 +74,12 @@ class Interpreter:
                 log.exception("trace subscriber failed")
         return event
 
+    def reads_stacks(self, n: Node) -> bool:
+        known = self._stack_readers.get(n.id)
+        if known is None:
+            known = self._stack_readers[n.id] = walker.reads_stacks(n)
+        return known
+
     def log(self, fr: Frame, line: str) -> None:
         self.cerb_log.append(line)
 
@@ -105,7 +112,9 @@ class Interpreter:
 
     def _diff(self, fr: Frame, n: Node, key: str, before: dict[str, Any]) -> None:
         after = fr.values
-        changed = {k: walker._jsonable(v) for k, v in after.items() if k not in before or before[k] is not v}
+        shown = {s.key: s.shown for s in fr.stacks}  # a loop's own X__stack update is no action's doing
+        changed = {k: walker._jsonable(v) for k, v in after.items()
+                   if (k not in before or before[k] is not v) and shown.get(k) is not v}
         removed = [k for k in before if k not in after]
         if changed or removed:
             self.trace("placeholders", n.id, fr, f"{key}: {', '.join(list(changed) + removed)}",
@@ -170,6 +179,7 @@ class Conversation:
 
     @property
     def dictionary(self) -> dict[str, Any]:
+        self._frame.show_stacks()
         return self._frame.values
 
     @property

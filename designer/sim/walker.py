@@ -12,7 +12,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from designer.model import Behavior, Node
+from designer.model.jsontree import iter_strings
 from designer.sim.conditions import condition_types, evaluate_condition, evaluate_groups
+from designer.templates.filters import FILTERS
+from designer.templates.functions import FUNCTIONS
 from designer.templates.php import php_json_decode
 
 if TYPE_CHECKING:
@@ -26,6 +29,56 @@ CHAT_EVENTS = ("event.message.chat.worker", "event.message.chat.portal", "event.
 
 class GuardTripped(Exception):
     """A guard (loop cap, call depth) ends the run."""
+
+
+class LoopStack:
+    """A running loop's `X__stack` (§3.2). Cerb array_shifts the current item off and hands out the rest on
+    every iteration; copying the rest each time made a loop over n items O(n²). Here the items are read by
+    position and the rest is written to the dictionary only when something may read it (`show`): before a node
+    whose params could read it, when the loop ends early, and when a conversation hands its dictionary out.
+    Meanwhile the dictionary holds `shown`; a behavior that sets `X__stack` replaces it, and the loop follows
+    (`adopt`)."""
+
+    __slots__ = ("items", "key", "keys", "pos", "shown")
+
+    def __init__(self, key: str, items: list[Any] | dict[Any, Any]) -> None:
+        self.key = key
+        self.adopt(items)
+
+    def adopt(self, items: list[Any] | dict[Any, Any]) -> None:
+        self.items: Any = items
+        self.shown: Any = items
+        self.keys = list(items) if isinstance(items, dict) else None
+        self.pos = 0
+
+    @property
+    def left(self) -> int:
+        return len(self.items if self.keys is None else self.keys) - self.pos
+
+    def first(self) -> tuple[Any, Any]:
+        if self.keys is None:
+            return 0, self.items[self.pos]  # array_shift re-indexes a list: the key is always 0
+        key = self.keys[self.pos]
+        return key, self.items[key]
+
+    def shift(self) -> None:
+        self.pos += 1
+
+    def show(self, values: dict[str, Any]) -> None:
+        if self.pos and values.get(self.key) is self.shown:
+            items = self.items
+            rest = items[self.pos:] if self.keys is None else {k: items[k] for k in self.keys[self.pos:]}
+            self.adopt(rest)
+            values[self.key] = rest
+
+
+# what lets a node's params read a loop's stack: naming it, or a function that hands out the whole dictionary
+_STACK_READS = ("__stack", *(name for name, f in (*FUNCTIONS.items(), *FILTERS.items())
+                             if getattr(f, "needs_context", False)))
+
+
+def reads_stacks(n: Node) -> bool:
+    return any(word in text for text in iter_strings(n.params) for word in _STACK_READS)
 
 
 @dataclass
@@ -45,9 +98,15 @@ class Frame:
     switch: dict[str, Any] | None = None  # a pending switch_behavior
     menu: list[dict[str, Any]] = field(default_factory=list)
     types: dict[str, str] = field(default_factory=dict)
+    stacks: list[LoopStack] = field(default_factory=list)  # the running loops, outermost first
 
     def __post_init__(self) -> None:
         self.types = condition_types(self.behavior.event_key, self.behavior.variable_defs)
+
+    def show_stacks(self) -> None:
+        """Bring every running loop's `X__stack` in the dictionary up to date (LoopStack)."""
+        for stack in self.stacks:
+            stack.show(self.values)
 
     @property
     def uid(self) -> str:
@@ -74,6 +133,8 @@ def node(it: Interpreter, fr: Frame, n: Node) -> Step:
         it.trace("skip", n.id, fr, f"skip disabled {n.type} :: {n.title}")
         return None
     yield n  # the step point: breakpoints, stepping, budget, cancel
+    if fr.stacks and it.reads_stacks(n):
+        fr.show_stacks()
     t = n.type
     it.log(fr, f"ENTER {t} :: {n.title}")
     it.trace("enter", n.id, fr, f"ENTER {t} :: {n.title} ({n.id})", {"type": t, "title": n.title})
@@ -143,37 +204,41 @@ def loop_node(it: Interpreter, fr: Frame, n: Node) -> Step:
         it.trace("loop", n.id, fr, f"loop {n.title!r}: nothing to loop over", {"foreach_json": source})
         return False
     values = fr.values
-    values[as_ + "__stack"] = stack
+    key = as_ + "__stack"
+    values[key] = stack
     values[as_ + "__counter"] = 0
     fr.path.append(n.id)
     cap = it.options.loop_cap
-    while True:
-        st = values.get(as_ + "__stack")
-        if not isinstance(st, (list, dict)) or not st:
-            for suffix in ("", "__key", "__stack"):
-                values.pop(as_ + suffix, None)
-            it.trace("loop", n.id, fr, f"loop {n.title!r} ends after {values.get(as_ + '__counter')} iteration(s)")
-            break
-        if isinstance(st, list):
-            key, value = 0, st[0]
-            rest: Any = st[1:]
-        else:
-            key = next(iter(st))
-            value = st[key]
-            rest = {k: v for k, v in st.items() if k != key}
-        values[as_ + "__key"] = key
-        values[as_] = value
-        counter = int(values.get(as_ + "__counter") or 0) + 1
-        values[as_ + "__counter"] = counter
-        if value != "*":  # Cerb 9.6.1+ (strict !==): 9.1.8's loose compare made a 0 item loop forever
-            values[as_ + "__stack"] = rest
-        if counter > cap:
-            raise GuardTripped(f"loop cap: loop {n.title!r} ({n.id}) ran {cap} iterations")
-        it.trace("loop", n.id, fr, f"loop {n.title!r} iteration {counter}", {"key": _jsonable(key),
-                                                                             "value": _jsonable(value)})
-        yield from children(it, fr, n)
-        if fr.exit:
-            return None
+    items = LoopStack(key, stack)
+    fr.stacks.append(items)
+    try:
+        while True:
+            st = values.get(key)
+            if st is not items.shown and isinstance(st, (list, dict)):
+                items.adopt(st)  # the behavior set X__stack itself
+            if st is not items.shown or not items.left:
+                for suffix in ("", "__key", "__stack"):
+                    values.pop(as_ + suffix, None)
+                it.trace("loop", n.id, fr,
+                         f"loop {n.title!r} ends after {values.get(as_ + '__counter')} iteration(s)")
+                break
+            item_key, value = items.first()
+            values[as_ + "__key"] = item_key
+            values[as_] = value
+            counter = int(values.get(as_ + "__counter") or 0) + 1
+            values[as_ + "__counter"] = counter
+            if value != "*":  # Cerb 9.6.1+ (strict !==): 9.1.8's loose compare made a 0 item loop forever
+                items.shift()
+            if counter > cap:
+                raise GuardTripped(f"loop cap: loop {n.title!r} ({n.id}) ran {cap} iterations")
+            it.trace("loop", n.id, fr, f"loop {n.title!r} iteration {counter}", {"key": _jsonable(item_key),
+                                                                                 "value": _jsonable(value)})
+            yield from children(it, fr, n)
+            if fr.exit:
+                return None
+    finally:  # ended early (exit, guard, a closed run): the dictionary keeps the items left, as in Cerb
+        items.show(values)
+        fr.stacks.remove(items)
     return True
 
 

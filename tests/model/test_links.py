@@ -70,3 +70,13 @@ def test_link_helpers():
     assert list(iter_placeholder_names(value)) == ["name"]
     renamed = rename_uid_links(value, "b", "c")
     assert json.dumps(renamed) == json.dumps({"{{{uid.a}}}": ["{{{uid.c}}}", "{{{name}}}", "{{ not_a_package_tag }}"]})
+
+
+def test_rename_copies_only_the_way_to_a_changed_link():
+    untouched = {"x": ["{{{uid.a}}}", 1]}
+    value = {"keep": untouched, "{{{uid.b}}}": [{"b": "see {{{uid.b}}}"}, "{{{uid.bb}}}"], "n": None}
+    renamed = rename_uid_links(value, "b", "c")
+    assert list(renamed) == ["keep", "{{{uid.c}}}", "n"]  # the renamed key stays in its place
+    assert renamed["keep"] is untouched and renamed["{{{uid.c}}}"] == [{"b": "see {{{uid.c}}}"}, "{{{uid.bb}}}"]
+    assert value["{{{uid.b}}}"][0] == {"b": "see {{{uid.b}}}"}  # the original is left alone
+    assert rename_uid_links(value, "zzz", "c") is value

@@ -94,3 +94,13 @@ def test_compact_export_round_trips_too(path: Path) -> None:
     original = json.loads(path.read_text(encoding="utf-8"))
     exported = dumps_package(load_package(path), indent=None)
     assert "\n" not in exported and ordered(json.loads(exported)) == ordered(original)
+
+
+def test_a_behaviors_uri_survives_in_its_place() -> None:
+    """Cerb 10 exports a behavior's `uri` after its title (cerb-semantics.md §1.5)."""
+    behavior = {"uid": "behavior_1", "title": "T", "uri": "dns.lookup", "is_disabled": False, "is_private": False,
+                "priority": 50, "event": {"key": "event.macro.bot"}, "nodes": []}
+    data = {"package": {"name": "uri"}, "bots": [{"uid": "bot_1", "name": "B", "owner": {}, "is_disabled": False,
+                                                  "params": {}, "behaviors": [behavior]}]}
+    exported = json.loads(dumps_package(read_package_text(json.dumps(data))))
+    assert ordered(exported) == ordered(data)
