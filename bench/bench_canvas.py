@@ -8,13 +8,13 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtGui import QUndoStack  # noqa: E402
-from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsView  # noqa: E402
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsView
 
-from bench.common import Figure, measure, row  # noqa: E402
-from bench.generate import generate_package  # noqa: E402
-from designer.canvas import BehaviorCanvas  # noqa: E402
-from designer.io import read_package_value  # noqa: E402
+from bench.common import Figure, measure, row
+from bench.generate import generate_package
+from designer.canvas import BehaviorCanvas
+from designer.io import read_package_value
 
 
 def _rss_mb() -> float:

@@ -14,7 +14,7 @@ from botocore.config import Config
 
 from bench.common import Figure, measure_alternating, row
 from designer.aws.credentials import AwsCredentials
-from designer.aws.invoker import InvokeRequest, Invoker
+from designer.aws.invoker import Invoker, InvokeRequest
 from designer.locallambda import LocalLambdaService
 
 ECHO = "def handler(event, context):\n    return {'echo': event}\n"
@@ -59,14 +59,14 @@ def run(calls: int = 200) -> list[str]:
         warm = per(base)
         rows.append(row(Figure("local service cold start (new worker)", cold, cold, cold), warm))
 
+        latencies: list[float] = []
+
+        def one() -> None:
+            t0 = time.perf_counter()
+            boto()
+            latencies.append(time.perf_counter() - t0)
+
         for callers in (1, 4, 16):
-            latencies: list[float] = []
-
-            def one() -> None:
-                t0 = time.perf_counter()
-                boto()
-                latencies.append(time.perf_counter() - t0)
-
             with ThreadPoolExecutor(callers) as pool:
                 list(pool.map(lambda _: one(), range(callers)))  # spin up one warm worker per caller
                 latencies.clear()

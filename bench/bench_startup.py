@@ -26,17 +26,18 @@ w = QMainWindow(); w.resize(1280, 800); w.show(); app.processEvents(); w.grab()
 import time; print(time.time(), flush=True)
 """
 
-OURS = """
+OURS = f"""
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
 from designer.app.main import create_window
-w = create_window(%r, %r); app.processEvents(); w.grab()
+w = create_window({str(ROOT / "packages" / "aws-lambda-bot.json")!r}, {str(ROOT / "packages" / "functions")!r})
+app.processEvents(); w.grab()
 import time; print(time.time(), flush=True)
 while w.file_path is None:
     app.processEvents()
 w.grab(); print(time.time(), flush=True)
 w.simulation.local.stop(); w.setWindowModified(False); w.close()
-""" % (str(ROOT / "packages" / "aws-lambda-bot.json"), str(ROOT / "packages" / "functions"))
+"""
 
 
 def _env() -> dict[str, str]:

@@ -12,6 +12,6 @@ if __name__ == "__main__":
         sys.argv = [sys.argv[0], *args[1:]]
         pyworker.main()
         sys.exit(0)
-    if not args or args[0].startswith("-") and args[0] not in ("-h", "--help", "--version", "-v", "--verbose"):
+    if not args or (args[0].startswith("-") and args[0] not in ("-h", "--help", "--version", "-v", "--verbose")):
         args = ["gui", *args]
     sys.exit(main(args))

@@ -94,7 +94,8 @@ def pending(folder: Path) -> list[RecoveryFile]:
         except (OSError, ValueError):
             log.warning("unreadable recovery file %s", path)
             continue
-        if not isinstance(payload, dict) or payload.get("format") != FORMAT or not isinstance(payload.get("package"), dict):
+        if (not isinstance(payload, dict) or payload.get("format") != FORMAT
+                or not isinstance(payload.get("package"), dict)):
             continue
         pid = payload.get("pid")
         if pid != os.getpid() and _pid_alive(pid):

@@ -107,8 +107,8 @@ class EditingMixin:
     """Mixed into BehaviorCanvas."""
 
     # -- pushing -----------------------------------------------------------------------------------------
-    def _try(self: BehaviorCanvas, make: Callable[[], QUndoCommand | None], after: Callable[[], list[Node]] | None = None,
-             ) -> bool:
+    def _try(self: BehaviorCanvas, make: Callable[[], QUndoCommand | None],
+             after: Callable[[], list[Node]] | None = None) -> bool:
         """Build and push a command; a DesignerError (illegal edit) is reported and nothing is pushed."""
         if self._package is None or self._stack is None:
             return False

@@ -293,7 +293,8 @@ class BehaviorStubItem(QGraphicsItem):
         super().__init__()
         s = style()
         self.node, self.target, self.kind = node, target, kind
-        verb = {"_run_behavior": "runs", "switch_behavior": "switches to", "return_interaction": "offers"}.get(kind, "→")
+        verb = {"_run_behavior": "runs", "switch_behavior": "switches to",
+                "return_interaction": "offers"}.get(kind, "→")
         self.text = f"{verb} ▸ {target.title}"
         w = min(220.0, s.summary_metrics.horizontalAdvance(self.text) + 14)
         self.setPos(at)
@@ -355,7 +356,8 @@ class DropIndicator(QGraphicsItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         colour = DROP_OK if self.ok else DROP_BAD
-        painter.setPen(QPen(colour, 3 if self._as_line else 2, Qt.PenStyle.SolidLine if self.ok else Qt.PenStyle.DashLine))
+        pen_style = Qt.PenStyle.SolidLine if self.ok else Qt.PenStyle.DashLine
+        painter.setPen(QPen(colour, 3 if self._as_line else 2, pen_style))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         if self._as_line:
             r = self._rect

@@ -279,7 +279,7 @@ class BehaviorScene(QGraphicsScene):
             chunk = EdgesItem(style().edge_pen, -1)
             self.addItem(chunk)
             self.edges.append(chunk)
-        for chunk, path in zip(self.edges, paths):
+        for chunk, path in zip(self.edges, paths, strict=True):
             chunk.set_path(path)
 
     def _rebuild_highlight_edges(self) -> None:
@@ -333,7 +333,8 @@ class BehaviorScene(QGraphicsScene):
         a = source.body_scene_rect()
         b = target.body_scene_rect()
         start = QPointF(a.right(), a.center().y())
-        end = QPointF(b.right(), b.center().y()) if self.orientation == VERTICAL else QPointF(b.center().x(), b.bottom())
+        end = (QPointF(b.right(), b.center().y()) if self.orientation == VERTICAL
+               else QPointF(b.center().x(), b.bottom()))
         path = QPainterPath(start)
         bulge = max(60.0, abs(end.y() - start.y()) * 0.3)
         path.cubicTo(QPointF(start.x() + bulge, start.y()), QPointF(end.x() + bulge, end.y()), end)

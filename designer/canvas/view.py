@@ -1,6 +1,7 @@
 """BehaviorCanvas: the QGraphicsView that shows one behavior's decision tree and edits it through commands."""
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -62,10 +63,8 @@ class BehaviorCanvas(QGraphicsView, EditingMixin):
     # -- document -------------------------------------------------------------------------------------
     def set_document(self, package: Package | None, undo_stack: QUndoStack | None) -> None:
         if self._stack is not None:
-            try:
+            with contextlib.suppress(RuntimeError, TypeError):
                 self._stack.indexChanged.disconnect(self._on_index_changed)
-            except (RuntimeError, TypeError):
-                pass
         self._package, self._stack = package, undo_stack
         self._behavior = None
         self._scene.set_package(package)

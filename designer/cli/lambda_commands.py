@@ -38,7 +38,8 @@ def register(subparsers: Any) -> None:
     serve.add_argument("--functions", required=True, metavar="DIR", help="folder of <Name>/function.json folders")
     serve.add_argument("--port", type=int, default=0, help="TCP port (default: a free one)")
     serve.add_argument("--region", default="us-east-1")
-    serve.add_argument("--access-key-id", default="", metavar="ID", help="the key callers sign with (default: generated)")
+    serve.add_argument("--access-key-id", default="", metavar="ID",
+                       help="the key callers sign with (default: generated)")
     serve.set_defaults(handler=cmd_serve)
 
     inv = sub.add_parser(
@@ -137,7 +138,8 @@ def _credentials(args: argparse.Namespace) -> Any:
             if not (key and secret):
                 raise LambdaCliInputError(
                     f"No keys for {endpoint}.",
-                    hint="Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pipe the service's JSON ready line on stdin.",
+                    hint="Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
+                         "or pipe the service's JSON ready line on stdin.",
                 )
             return AwsCredentials(
                 access_key_id=key, secret_access_key=secret,

@@ -10,8 +10,15 @@ from typing import Any
 from designer.analysis import lint
 from designer.errors import DesignerError
 from designer.io import (
-    PackageFormatError, PackageReadError, add_positions, configure_package, decode_json_text, dumps_package, load_package,
-    read_package_value, save_package,
+    PackageFormatError,
+    PackageReadError,
+    add_positions,
+    configure_package,
+    decode_json_text,
+    dumps_package,
+    load_package,
+    read_package_value,
+    save_package,
 )
 from designer.model import ACTION, LOOP, OUTCOME, Behavior, Node, Package
 
@@ -92,7 +99,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         report.append({"file": path, "ok": ok, "problems": [p.to_json() for p in problems]})
         if not args.json:
             for p in problems:
-                print(f"{path}:{p.line or 0}:{p.column or 0}: {p.severity}: {p.path or '(package)'}: {p.message} [{p.code}]")
+                print(f"{path}:{p.line or 0}:{p.column or 0}: {p.severity}: {p.path or '(package)'}: "
+                      f"{p.message} [{p.code}]")
             errors = sum(p.severity == "error" for p in problems)
             print(f"{path}: {'ok' if ok else 'invalid'} ({errors} error(s), {len(problems) - errors} warning(s))")
     if args.json:

@@ -299,7 +299,8 @@ class ChoiceEditor(FieldEditor):
         return self.values[i] if 0 <= i < len(self.values) else ""
 
     def set_value(self, value: Any) -> None:
-        index = next((i for i, v in enumerate(self.values) if v is value or (v == value and type(v) is type(value))), -1)
+        index = next((i for i, v in enumerate(self.values)
+                      if v is value or (v == value and type(v) is type(value))), -1)
         if index < 0:
             text = "(not set)" if value is None or value is ABSENT else str(value)
             self.combo.addItem(text if text else "(none)")

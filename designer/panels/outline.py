@@ -92,8 +92,9 @@ class OutlinePanel(QWidget):
         self.refresh()
 
     def _on_model_event(self, event: Any) -> None:
-        if isinstance(event, (ChildInserted, ChildRemoved)) and isinstance(event.child, (Behavior, Bot)) or isinstance(event, FieldChanged) and isinstance(event.target, (Behavior, Bot, Package)) \
-                and (event.field in OUTLINE_FIELDS or event.target is self.package):
+        if (isinstance(event, (ChildInserted, ChildRemoved)) and isinstance(event.child, (Behavior, Bot))) or (
+                isinstance(event, FieldChanged) and isinstance(event.target, (Behavior, Bot, Package))
+                and (event.field in OUTLINE_FIELDS or event.target is self.package)):
             self._refresh_timer.start()
 
     def refresh(self) -> None:

@@ -268,7 +268,8 @@ class PropertiesPanel(QWidget):
                     self._param(node, ("actions", i, pspec["key"]), pspec, names, behavior)
                 for extra in action:
                     if extra not in known and extra != "action":
-                        self._param(node, ("actions", i, extra), self._guess_spec(extra, action[extra]), names, behavior)
+                        self._param(node, ("actions", i, extra), self._guess_spec(extra, action[extra]), names,
+                                    behavior)
         elif node.type == "outcome":
             conds = condition_keys(behavior)
             for gi, group in enumerate(params.get("groups", []) if isinstance(params.get("groups"), list) else []):
@@ -277,7 +278,8 @@ class PropertiesPanel(QWidget):
                 self._section(f"Condition group {gi + 1}")
                 self._field(node, "params", ("groups", gi, "any"),
                             {"key": "any", "type": "bool01", "label": "Any (instead of all)"})
-                for ci, cond in enumerate(group.get("conditions", []) if isinstance(group.get("conditions"), list) else []):
+                conditions = group.get("conditions")
+                for ci, cond in enumerate(conditions if isinstance(conditions, list) else []):
                     if not isinstance(cond, dict):
                         continue
                     ckey = str(cond.get("condition", ""))

@@ -538,7 +538,8 @@ def _count_near(image, colour: QColor, tolerance: int = 40) -> int:
     for y in range(0, image.height(), 2):
         for x in range(0, image.width(), 2):
             c = QColor(image.pixel(x, y))
-            if abs(c.red() - colour.red()) + abs(c.green() - colour.green()) + abs(c.blue() - colour.blue()) < tolerance:
+            distance = abs(c.red() - colour.red()) + abs(c.green() - colour.green()) + abs(c.blue() - colour.blue())
+            if distance < tolerance:
                 found += 1
     return found
 

@@ -50,7 +50,7 @@ def incoming_anchors(scene, horizontal: bool) -> list[tuple[float, float]]:
 
 @pytest.mark.parametrize("orientation", ["vertical", "horizontal"])
 def test_every_edge_is_drawn_once_in_chunks(make_canvas, orientation):
-    package, behavior = big_package()
+    package, _ = big_package()
     canvas, _, _ = make_canvas(package)
     canvas.set_orientation(orientation)
     scene = canvas.scene()

@@ -125,7 +125,7 @@ def one_step(data, package: Package, stack: QUndoStack) -> None:
             except ClipboardError:
                 return
             with macro(stack, "Paste"):
-                for i, n in enumerate(fresh):
+                for n in fresh:
                     stack.push(InsertNode(package, parent, len(parent.children), n))
         elif op == "illegal":
             before, count = dump(package), stack.count()

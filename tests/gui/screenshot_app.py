@@ -109,9 +109,9 @@ def main() -> int:
         fitted = window.grab().toImage()
         fitted.save(str(out_dir / "designer-window-fit.png"))
         fit_probes = probe(fitted, app.primaryScreen().grabWindow(0).toImage(), limit=200, row=0.5)
-        result.update(background=bg, probes=probes, fit_probes=fit_probes, selected=[n.id for n in canvas.selected_nodes()],
-                      node=node.id if node is not None else None, size=[image.width(), image.height()],
-                      selected_frame=selected_frame)
+        result.update(background=bg, probes=probes, fit_probes=fit_probes,
+                      selected=[n.id for n in canvas.selected_nodes()], node=node.id if node is not None else None,
+                      size=[image.width(), image.height()], selected_frame=selected_frame)
         print("RESULT " + json.dumps(result))
         window._forced_dirty = False
         window.undo_stack.setClean()

@@ -4,6 +4,7 @@ equal. Also: illegal drops, following behavior links, the view put back by undo,
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import shutil
@@ -276,12 +277,12 @@ def _read_only(folder: Path) -> Iterator[None]:
     """Make `folder` refuse new entries: chmod for a user; root ignores modes, so an immutable folder then."""
     if os.geteuid() != 0:
         folder.chmod(0o555)
-        undo = lambda: folder.chmod(0o755)
+        undo = functools.partial(folder.chmod, 0o755)
     else:
         chattr = shutil.which("chattr")
         if chattr is None or subprocess.run([chattr, "+i", str(folder)], capture_output=True, check=False).returncode:
             pytest.skip("running as root where chattr +i is unavailable: no folder is read-only for root")
-        undo = lambda: subprocess.run([chattr, "-i", str(folder)], check=True)
+        undo = functools.partial(subprocess.run, [chattr, "-i", str(folder)], check=True)
     try:
         probe = folder / ".probe"
         try:

@@ -19,7 +19,8 @@ def test_screenshot_of_the_conversational_behavior(artifacts_dir, tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "PYTHONPATH": str(ROOT), "HOME": str(tmp_path),
            "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data")}
     proc = subprocess.run([sys.executable, str(ROOT / "tests" / "gui" / "screenshot_app.py"), str(SAMPLE_PACKAGE),
-                           str(artifacts_dir)], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+                           str(artifacts_dir)], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          check=False)
     line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")), None)
     assert proc.returncode == 0 and line, proc.stdout + proc.stderr
     result = json.loads(line[len("RESULT "):])

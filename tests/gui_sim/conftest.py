@@ -14,9 +14,9 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import QWizard
 
-QStandardPaths.setTestModeEnabled(True)
-
 from tests.conftest import SAMPLE_FUNCTIONS, SAMPLE_PACKAGE
+
+QStandardPaths.setTestModeEnabled(True)
 
 LEFT = Qt.MouseButton.LeftButton
 

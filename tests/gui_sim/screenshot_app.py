@@ -46,7 +46,8 @@ def main(out: str) -> int:
             if c.conv is not None and not c.busy and len(c.conv.turns) >= n:
                 return
             time.sleep(0.01)
-        raise SystemExit(f"the conversation did not answer: {sim.panel.status_label.text()!r} {sim.panel.transcript_text()!r} {n}")
+        raise SystemExit(f"the conversation did not answer: {sim.panel.status_label.text()!r} "
+                         f"{sim.panel.transcript_text()!r} {n}")
 
     sim.panel.select_behavior("DNS conversational behavior")
     sim.panel.start()

@@ -56,7 +56,7 @@ def _started(make_window: Any, qtbot: Any, package: Path, behavior: str) -> tupl
 
 
 def test_prompt_kinds(make_window: Any, qtbot: Any, tmp_path: Path) -> None:
-    w, sim, panel = _started(make_window, qtbot, _package(tmp_path), "Main")
+    _, sim, panel = _started(make_window, qtbot, _package(tmp_path), "Main")
     assert "date" in panel.prompt_label.text() and panel.message_edit.placeholderText() == "e.g. Friday"
     type_answer(qtbot, sim, "Friday")
     assert "cerberusweb.contexts.ticket" in panel.prompt_label.text() and "status:open" in panel.prompt_label.text()
@@ -168,7 +168,7 @@ def test_date_chooser_and_file_widgets(make_window: Any, qtbot: Any, tmp_path: P
 
 def test_chooser_without_records_and_typed_answers(make_window: Any, qtbot: Any, tmp_path: Path) -> None:
     """No record of the context yet: the combo says so; a typed id and a typed date still go through."""
-    w, sim, panel = _started(make_window, qtbot, _package(tmp_path), "Main")
+    _, sim, panel = _started(make_window, qtbot, _package(tmp_path), "Main")
     assert panel.prompt_date_edit is not None
     type_answer(qtbot, sim, "tomorrow 5pm")
     combo = panel.prompt_chooser

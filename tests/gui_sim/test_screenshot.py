@@ -16,8 +16,8 @@ def test_screenshot_mid_conversation(tmp_path: object) -> None:
     out = ARTIFACTS / "simulator-conversation.png"
     out.unlink(missing_ok=True)
     env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "BOT_DESIGNER_CONFIG_DIR": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-m", "tests.gui_sim.screenshot_app", str(out)], cwd=ROOT, env=env, check=False,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, "-m", "tests.gui_sim.screenshot_app", str(out)], cwd=ROOT, env=env,
+                            check=False, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert out.exists() and out.stat().st_size > 20_000
     from PySide6.QtGui import QImage

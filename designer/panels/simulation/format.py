@@ -92,7 +92,8 @@ def call_title(call: dict[str, Any]) -> str:
     code = resp.get("info", {}).get("http_code") if isinstance(resp, dict) and isinstance(
         resp.get("info"), dict) else None
     what = code if code else (resp.get("error") if isinstance(resp, dict) else "false")
-    return f"{req.get('verb', req.get('method', 'HTTP'))} {req.get('url', '')} → {what} ({call.get('duration_ms', '?')} ms)"
+    verb = req.get("verb", req.get("method", "HTTP"))
+    return f"{verb} {req.get('url', '')} → {what} ({call.get('duration_ms', '?')} ms)"
 
 
 def call_details(call: dict[str, Any]) -> dict[str, Any]:
@@ -105,7 +106,8 @@ def call_details(call: dict[str, Any]) -> dict[str, Any]:
     log_tail = decode_log(_header(headers, "x-amz-log-result"))
     if not log_tail and isinstance(call.get("result"), dict):
         log_tail = str(call["result"].get("log_tail") or call["result"].get("LogResult") or "")
-    attempts = call.get("attempts") or info.get("attempts") or (resp.get("attempts") if isinstance(resp, dict) else None)
+    attempts = (call.get("attempts") or info.get("attempts")
+                or (resp.get("attempts") if isinstance(resp, dict) else None))
     return {
         "title": call_title(call),
         "request": call.get("request") or {k: call.get(k) for k in ("action", "function") if k in call},
@@ -152,5 +154,5 @@ def merge_event_json(text: str, preset: dict[str, Any]) -> str:
     ValueError when `text` is not a JSON object."""
     current = json.loads(text) if text.strip() else {}
     if not isinstance(current, dict):
-        raise ValueError("event placeholders must be a JSON object")  # noqa: TRY004 - shown as a user error
+        raise ValueError("event placeholders must be a JSON object")
     return json.dumps({**preset, **current}, indent=2, ensure_ascii=False)

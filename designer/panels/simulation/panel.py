@@ -289,11 +289,12 @@ class SimulationPanel(QWidget):
             return {}
         value = json.loads(text)
         if not isinstance(value, dict):
-            raise ValueError("event placeholders must be a JSON object")  # noqa: TRY004 - caught as a user error
+            raise ValueError("event placeholders must be a JSON object")
         return value
 
     def _choose_cassette(self) -> None:
-        path = self.controller.window.dialogs.save_file(self, "Cassette", self.cassette_edit.text(), "Cassettes (*.json *.yaml);;All files (*)")
+        path = self.controller.window.dialogs.save_file(self, "Cassette", self.cassette_edit.text(),
+                                                        "Cassettes (*.json *.yaml);;All files (*)")
         if path:
             self.cassette_edit.setText(path)
 
