@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsView
 
 from bench.common import Figure, measure, row
 from bench.generate import generate_package
-from designer.canvas import BehaviorCanvas
+from designer.canvas import BehaviorCanvas, CanvasMinimap
 from designer.io import read_package_value
 
 
@@ -91,6 +91,21 @@ def run(nodes: int = 10_000) -> list[str]:
 
     at100 = measure("paint at 100 %", zoomed_paint, repeat=9)
     rows.append(row(at100, paint_empty))
+
+    minimap = CanvasMinimap(canvas)
+    minimap.resize(240, 180)
+    minimap.show()
+    minimap.grab()  # draws the tree once
+    bar = canvas.verticalScrollBar()
+
+    def scroll_step() -> None:  # what a wheel step costs the window: the canvas and the minimap's frame
+        bar.setValue(bar.minimum() if bar.value() >= bar.maximum() else bar.value() + 40)
+        canvas.viewport().grab()
+        minimap.viewport().grab()
+
+    scroll = measure("scroll step at 100 %, minimap shown", scroll_step, repeat=9)
+    rows.append(row(scroll, paint_empty))
+    minimap.close()
     peak = Figure(f"peak RSS with the 10k-node canvas: {_rss_mb():.0f} MB (before: {rss_before:.0f} MB)", 0, 0, 0)
     rows.append(f"| {peak.name} | | | | |")
     canvas.close()

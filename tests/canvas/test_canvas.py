@@ -417,6 +417,33 @@ def test_zoom_pan_fit_and_minimap(make_canvas):
     minimap.close()
 
 
+def test_the_minimap_draws_the_tree_once_per_layout_not_per_scroll(make_canvas, qtbot):
+    """Scrolling the canvas only moves the minimap's frame; an edit (a new layout) draws the tree again."""
+    canvas, _package, _ = make_canvas()
+    minimap = CanvasMinimap(canvas)
+    qtbot.addWidget(minimap)
+    minimap.resize(200, 150)
+    minimap.show()
+    qtbot.waitExposed(minimap)
+    minimap.refit()
+    first = minimap.grab().toImage()
+    background = canvas.scene().backgroundBrush().color().rgb()
+    assert any(first.pixel(x, y) != background for x in range(0, 200, 2) for y in range(0, 150, 2))  # nodes drawn
+    drawn = minimap.render_count
+    assert drawn >= 1
+    frame_before = minimap.mapFromScene(minimap.visible_area().topLeft())
+    for step in range(5):
+        canvas.verticalScrollBar().setValue(canvas.verticalScrollBar().value() + 60 * (step + 1))
+        canvas.horizontalScrollBar().setValue(canvas.horizontalScrollBar().value() + 40)
+        minimap.grab()
+    assert minimap.mapFromScene(minimap.visible_area().topLeft()) != frame_before  # the frame followed
+    assert minimap.render_count == drawn
+    canvas.add_node(canvas.behavior(), len(canvas.behavior().children), "action")
+    canvas.flush()
+    minimap.grab()
+    assert minimap.render_count == drawn + 1
+
+
 def test_large_scene_and_level_of_detail(make_canvas, qtbot):
     from designer.model import Package
 
