@@ -13,6 +13,7 @@ credentials used (and every one a caller names) is scrubbed from the file. Write
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -118,10 +119,8 @@ class Cassette:
                 os.fsync(fh.fileno())
             os.replace(tmp, self.path)
         except BaseException:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            except OSError:
-                pass
             raise
 
     def _append(self, interaction: dict[str, Any], secrets: tuple[str, ...]) -> None:

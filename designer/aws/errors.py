@@ -155,8 +155,8 @@ def error_from_dict(data: dict[str, Any]) -> DesignerError:
     """Rebuild a recorded error (cassette replay) as the same typed error."""
     if not _BY_NAME:
         _collect(LambdaError)
-        for cls in (CassetteMissError, CassetteFormatError, SigningError):
-            _BY_NAME[cls.__name__] = cls
+        for other in (CassetteMissError, CassetteFormatError, SigningError):
+            _BY_NAME[other.__name__] = other
     cls = _BY_NAME.get(str(data.get("error", "")), LambdaApiError)
     if issubclass(cls, LambdaError):
         return cls(

@@ -68,7 +68,7 @@ class RetryPolicy:
 
     def delay(self, attempt: int, rand: Callable[[], float] = random.random) -> float:
         """The pause after failed attempt `attempt` (1-based): full jitter, never zero."""
-        cap = min(self.max_delay, self.base_delay * (2 ** max(0, attempt - 1)))
+        cap = min(self.max_delay, self.base_delay * (2.0 ** max(0, attempt - 1)))
         return max(0.01, cap * rand())
 
     def should_retry(self, error: LambdaError) -> bool:

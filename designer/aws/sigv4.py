@@ -371,7 +371,8 @@ def _send(method: str, send_url: str, headers: Headers, data: bytes, insecure: b
 
 def _transport_message(exc: BaseException, url: str) -> str:
     if isinstance(exc, ConnectionRefusedError):
-        return f"Failed to connect to {url}: Connection refused (is the local Lambda service running? check the endpoint)"
+        return (f"Failed to connect to {url}: Connection refused "
+                "(is the local Lambda service running? check the endpoint)")
     if isinstance(exc, socket.timeout | TimeoutError):
         return f"Operation timed out: {url}"
     return f"{type(exc).__name__}: {exc} ({url})"

@@ -2,6 +2,7 @@
 `--local-lambda` binds a package's AWS prompts to the local Lambda service with one of these."""
 from __future__ import annotations
 
+import builtins  # in AccountChain, `list` names its method: annotations after it say `builtins.list`
 import threading
 from typing import Any
 
@@ -120,7 +121,7 @@ class AccountChain(AccountReader):
         source, account = self._owner(name_or_id)
         return source.aws_credentials(account.id)
 
-    def http_auth_headers(self, name_or_id: str) -> list[tuple[str, str]]:
+    def http_auth_headers(self, name_or_id: str) -> builtins.list[tuple[str, str]]:
         source, account = self._owner(name_or_id)
         return source.http_auth_headers(account.id)
 

@@ -46,7 +46,7 @@ class MetadataFile:
         try:
             doc = json.loads(text)
             if not isinstance(doc, dict) or not isinstance(doc.get("accounts", []), list):
-                raise ValueError("not an object with an 'accounts' list")  # noqa: TRY004 - reported as damaged
+                raise ValueError("not an object with an 'accounts' list")  # reported as damaged, below
             accounts = [Account.from_dict(a) for a in doc.get("accounts", [])]
         except (ValueError, KeyError, TypeError) as exc:
             raise AccountError(f"The accounts file {self.path} is damaged ({exc}).",

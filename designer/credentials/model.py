@@ -126,7 +126,7 @@ def _copy(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- validation ---------------------------------------------------------------------------------------
-def normalize_name(name: Any) -> str:
+def normalize_name(name: object) -> str:
     if not isinstance(name, str) or not name.strip():
         raise InvalidAccountError("An account needs a name.", hint="Give a short name such as 'AWS production'.")
     name = name.strip()

@@ -56,8 +56,8 @@ def probe_aws(creds: AwsCredentials) -> TestOutcome:
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
         details.update(code=code, status=status)
         if code in ("UnrecognizedClientException", "InvalidSignatureException", "SignatureDoesNotMatch",
-                    "InvalidClientTokenId", "ExpiredTokenException", "ExpiredToken") or status in (401, 403) \
-                and code != "AccessDeniedException":
+                    "InvalidClientTokenId", "ExpiredTokenException", "ExpiredToken") or (
+                status in (401, 403) and code != "AccessDeniedException"):
             return _outcome(False, f"The keys were rejected ({code}: {msg}).", details,
                             "Check the access key id and re-enter the secret with `bot-designer accounts edit "
                             f"{creds.label} --secrets`.")

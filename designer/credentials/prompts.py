@@ -64,9 +64,9 @@ def bind_prompts(prompts: Any, source: AccountSource, choices: Mapping[str, Any]
                     hint=f"Choose one: pass {key}=NAME, or add a matching account with `bot-designer accounts add`.")
             chosen: list[Account] = matches
         else:
-            wanted = choice if isinstance(choice, list | tuple) else [choice]
+            named = choice if isinstance(choice, list | tuple) else [choice]
             try:
-                chosen = [source.get(str(w)) for w in wanted]
+                chosen = [source.get(str(n)) for n in named]
             except AccountError as exc:
                 raise PromptBindingError(f"Prompt '{label}' ({key}): {exc.message}", hint=exc.hint) from None
         if single:

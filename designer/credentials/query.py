@@ -63,7 +63,7 @@ def _provider_score(account: Account, term: str) -> float:
     term = term.lower().strip()
     if not term:
         return 1.0
-    aliases = PROVIDER_ALIASES.get(account.provider, ()) + (account.provider,)
+    aliases = (*PROVIDER_ALIASES.get(account.provider, ()), account.provider)
     if any(fnmatch.fnmatchcase(a, term) if any(c in term for c in "*?") else a == term for a in aliases):
         return 1.5
     return 0.0

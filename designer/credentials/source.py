@@ -2,6 +2,7 @@
 by the persistent `AccountStore` and the in-memory `EphemeralAccounts`."""
 from __future__ import annotations
 
+import builtins  # in the classes below, `list` names their method: annotations say `builtins.list`
 from abc import ABC, abstractmethod
 from typing import Protocol, runtime_checkable
 
@@ -28,11 +29,11 @@ class AccountSource(Protocol):
 
     def get(self, name_or_id: str) -> Account: ...
 
-    def match_prompt(self, query: str) -> list[Account]: ...
+    def match_prompt(self, query: str) -> builtins.list[Account]: ...
 
     def aws_credentials(self, name_or_id: str) -> AwsCredentials: ...
 
-    def http_auth_headers(self, name_or_id: str) -> list[tuple[str, str]]: ...
+    def http_auth_headers(self, name_or_id: str) -> builtins.list[tuple[str, str]]: ...
 
     def secret_values(self) -> set[str]: ...
 
@@ -68,7 +69,7 @@ class AccountReader(ABC):
                                        hint=f"Known accounts: {names}. Add one with `bot-designer accounts add`.")
         return account
 
-    def match_prompt(self, query: str) -> list[Account]:
+    def match_prompt(self, query: str) -> builtins.list[Account]:
         return _query.match(query, self.list())
 
     # -- secrets at call time -----------------------------------------------------------------------------
@@ -98,7 +99,7 @@ class AccountReader(ABC):
             **common,
         )
 
-    def http_auth_headers(self, name_or_id: str) -> list[tuple[str, str]]:
+    def http_auth_headers(self, name_or_id: str) -> builtins.list[tuple[str, str]]:
         account = self.get(name_or_id)
         if account.provider == HTTP_BASIC:
             token = register_basic_auth(account.fields.get("username", ""), self._secret(account, "password"))

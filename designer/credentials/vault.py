@@ -60,7 +60,7 @@ def insecure_reason(backend: Any) -> str:
             backend, "filename", None):
         return f"the keyring backend {name} keeps secrets in a file"
     try:
-        priority = float(cls.priority)  # type: ignore[arg-type]
+        priority = float(cls.priority)
     except Exception as exc:  # noqa: BLE001 - keyring signals "not viable" by raising
         return f"the keyring backend {name} is not usable ({exc})"
     if priority < 1:

@@ -28,7 +28,7 @@ def _json(body: bytes) -> dict[str, Any]:
     try:
         data = json.loads(body)
     except ValueError as exc:
-        raise ApiError(400, "InvalidRequestContentException", f"Could not parse request body into json: {exc}")
+        raise ApiError(400, "InvalidRequestContentException", f"Could not parse request body into json: {exc}") from exc
     if not isinstance(data, dict):
         raise ApiError(400, "InvalidRequestContentException", "Request body must be a JSON object")
     return data
@@ -82,7 +82,7 @@ def _zip(data: dict[str, Any], key: str = "ZipFile") -> bytes:
     try:
         return base64.b64decode(raw)
     except (binascii.Error, ValueError) as exc:
-        raise ApiError(400, "InvalidParameterValueException", f"ZipFile is not valid base64: {exc}")
+        raise ApiError(400, "InvalidParameterValueException", f"ZipFile is not valid base64: {exc}") from exc
 
 
 class ControlPlane:

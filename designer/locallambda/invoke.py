@@ -74,7 +74,7 @@ class Invoker:
             json.loads(payload)
         except ValueError as exc:
             raise ApiError(400, "InvalidRequestContentException",
-                           f"Could not parse request body into json: Could not parse payload into json: {exc}")
+                           f"Could not parse request body into json: Could not parse payload into json: {exc}") from exc
         client_context = self._client_context(headers.get("x-amz-client-context"))
         base_headers = {"x-amzn-RequestId": request_id, "X-Amz-Executed-Version": version.version}
         if self.svc.faults.take_denial(fn.name) is not None:
@@ -115,7 +115,7 @@ class Invoker:
                 self.svc.pool.reserve(fn.name, fn.reserved_concurrency)
             except ConcurrencyError as exc:
                 self.svc.note(f"[{fn.name}] throttled: {exc.reason}")
-                raise ApiError(429, "TooManyRequestsException", "Rate Exceeded.", Reason=exc.reason)
+                raise ApiError(429, "TooManyRequestsException", "Rate Exceeded.", Reason=exc.reason) from exc
             try:
                 outcome = self._run(fn, version, request)
             finally:
@@ -132,9 +132,9 @@ class Invoker:
                            f"Client context must be at most {CLIENT_CONTEXT_LIMIT} bytes base64")
         try:
             value = json.loads(base64.b64decode(raw, validate=True))
-        except (binascii.Error, ValueError):
+        except (binascii.Error, ValueError) as exc:
             raise ApiError(400, "InvalidRequestContentException",
-                           "Client context must be a valid Base64-encoded JSON object.")
+                           "Client context must be a valid Base64-encoded JSON object.") from exc
         if not isinstance(value, dict):
             raise ApiError(400, "InvalidRequestContentException",
                            "Client context must be a valid Base64-encoded JSON object.")
@@ -168,7 +168,8 @@ class Invoker:
             self.svc.pool.checkin(worker)
         if outcome.ok and len(outcome.payload.encode()) > RESPONSE_LIMIT:
             outcome = Outcome(False, error={
-                "errorMessage": f"Response payload size exceeded maximum allowed payload size ({RESPONSE_LIMIT} bytes).",
+                "errorMessage": "Response payload size exceeded maximum allowed payload size "
+                                f"({RESPONSE_LIMIT} bytes).",
                 "errorType": "Function.ResponseSizeTooLarge"}, function_error="Unhandled",
                 log_text=outcome.log_text, duration_ms=outcome.duration_ms, max_memory_mb=outcome.max_memory_mb,
                 init_ms=outcome.init_ms, worker_pid=outcome.worker_pid)
@@ -186,7 +187,8 @@ class Invoker:
         body = outcome.log_text
         if body and not body.endswith("\n"):
             body += "\n"
-        text = f"START RequestId: {request_id} Version: {version.version}\n{body}END RequestId: {request_id}\n{report}\t\n"
+        text = (f"START RequestId: {request_id} Version: {version.version}\n"
+                f"{body}END RequestId: {request_id}\n{report}\t\n")
         for line in text.splitlines():
             self.svc.note(f"[{fn.name}] {line}")
         return text

@@ -6,6 +6,7 @@ writes to fd 1/2 can never corrupt the protocol. Only stdlib here: the handler's
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
 import io
 import json
@@ -38,7 +39,7 @@ class _LogStream(io.TextIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, s: str) -> int:  # type: ignore[override]
+    def write(self, s: str) -> int:
         if s:
             _send({"type": "log", "data": s})
         return len(s)
@@ -181,8 +182,8 @@ def main() -> None:
         sys.path[0:1] = [task_root]  # the handler's folder, not this package's
     os.chdir(task_root)
     stream = _LogStream()
-    sys.stdout = stream  # type: ignore[assignment]
-    sys.stderr = stream  # type: ignore[assignment]
+    sys.stdout = stream
+    sys.stderr = stream
     root = logging.getLogger()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(_LambdaFormatter())
@@ -196,10 +197,8 @@ def main() -> None:
     mem_mb = int(os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128"))
     if os.environ.get("LOCAL_LAMBDA_MEMORY_LIMIT", "1") == "1":
         limit = _vm_size_bytes() + mem_mb * 1024 * 1024
-        try:
+        with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        except (ValueError, OSError):
-            pass
 
     started = time.monotonic()
     try:
@@ -240,7 +239,8 @@ def main() -> None:
         except BaseException as exc:  # noqa: BLE001 - every handler failure is reported, like Lambda does
             body = _error_body(exc, _REQUEST_ID)
             tb = "".join(body["stackTrace"])
-            stream.write(f"[ERROR] {body['errorType']}: {body['errorMessage']}\nTraceback (most recent call last):\n{tb}")
+            stream.write(f"[ERROR] {body['errorType']}: {body['errorMessage']}\n"
+                         f"Traceback (most recent call last):\n{tb}")
             _send({"type": "result", "ok": False, "error": body, "max_rss_mb": _max_rss_mb()})
             continue
         _send({"type": "result", "ok": True, "payload": payload, "max_rss_mb": _max_rss_mb()})

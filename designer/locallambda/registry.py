@@ -306,7 +306,8 @@ class Registry:
         except (zipfile.BadZipFile, ValueError) as exc:
             shutil.rmtree(target, ignore_errors=True)
             raise ApiError(400, "InvalidParameterValueException",
-                           f"Could not unzip uploaded file. Please check your file, then try to upload again. ({exc})")
+                           "Could not unzip uploaded file. Please check your file, then try to upload again. "
+                           f"({exc})") from exc
         sha = base64.b64encode(hashlib.sha256(zip_bytes).digest()).decode()
         return Version("$LATEST", cfg, target, sha, len(zip_bytes))
 

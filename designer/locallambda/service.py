@@ -269,7 +269,7 @@ class LocalLambdaService:
                     for item in specs:
                         self.faults.add(item)
                 except (ValueError, TypeError, AttributeError) as exc:
-                    raise ApiError(400, "InvalidParameterValueException", f"Bad fault: {exc}")
+                    raise ApiError(400, "InvalidParameterValueException", f"Bad fault: {exc}") from exc
                 return ok({"faults": self.faults.pending()}, 201)
         if path == "/_local/logs" and method == "GET":
             return ok({"lines": self.log_lines(int(query.get("limit", "200")))})
@@ -346,7 +346,7 @@ def serve(functions_dir: Path | str | None, port: int = 0, access_key_id: str | 
     svc = LocalLambdaService(Path(functions_dir) if functions_dir else None, host=host, port=port, region=region,
                              access_key_id=access_key_id, secret_access_key=secret_access_key,
                              account_id=account_id, concurrency=concurrency)
-    previous: dict[int, Any] = {}
+    previous: dict[signal.Signals, Any] = {}
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGINT, signal.SIGTERM):
             previous[sig] = signal.signal(sig, lambda *_: stop.set())

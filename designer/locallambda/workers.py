@@ -7,6 +7,7 @@ kill also takes whatever the handler started.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import logging
 import os
@@ -153,7 +154,7 @@ class Worker:
                 call.chunks.append(text)
 
     # -- calls ----------------------------------------------------------------------------------------
-    def _next(self, deadline: float) -> dict[str, Any] | None | str:
+    def _next(self, deadline: float) -> dict[str, Any] | str | None:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return "timeout"
@@ -259,10 +260,8 @@ class Worker:
         if self.dead:
             return
         self.dead = True
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
         try:
             self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:

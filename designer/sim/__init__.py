@@ -29,7 +29,15 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
-    from designer.sim.conversation import Conversation, Simulator, map_node_ids
-    from designer.sim.types import MenuItem, Output, SimError, SimOptions, TraceEvent, Turn
+    # `as` marks each name as re-exported: `__all__` below is computed, so the tools cannot read it
+    from designer.sim.conversation import Conversation as Conversation
+    from designer.sim.conversation import Simulator as Simulator
+    from designer.sim.conversation import map_node_ids as map_node_ids
+    from designer.sim.types import MenuItem as MenuItem
+    from designer.sim.types import Output as Output
+    from designer.sim.types import SimError as SimError
+    from designer.sim.types import SimOptions as SimOptions
+    from designer.sim.types import TraceEvent as TraceEvent
+    from designer.sim.types import Turn as Turn
 
 __all__ = sorted(_HOME)

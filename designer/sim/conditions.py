@@ -108,6 +108,8 @@ def evaluate_condition(cond: Mapping[str, Any], values: Mapping[str, Any], types
     negate = raw_oper.startswith("!")
     oper = raw_oper.lstrip("!")
     right = cond.get("value", "")
+    left: Any  # the value compared: a rendered script, a clock field or the variable's (any JSON value)
+    result: bool | None
 
     if key == "_custom_script":
         try:
@@ -116,7 +118,8 @@ def evaluate_condition(cond: Mapping[str, Any], values: Mapping[str, Any], types
             return False, None, right, f"Script error: {exc}"
         result = text_match(oper, left, to_php_string(right))
         result = True if result is None else result
-        return result != negate, left, right, f"Script: `{left}` {'not ' if negate else ''}{oper} `{to_php_string(right)}`"
+        line = f"Script: `{left}` {'not ' if negate else ''}{oper} `{to_php_string(right)}`"
+        return result != negate, left, right, line
     if key in ("_day_of_week", "_month_of_year"):
         params = cond.get("day" if key == "_day_of_week" else "month") or []
         wanted = [to_int(v) for v in (params if isinstance(params, list) else [params])]
@@ -140,7 +143,6 @@ def evaluate_condition(cond: Mapping[str, Any], values: Mapping[str, Any], types
     kind = types.get(key) or infer_type(left)
     if left is None:
         left = ""
-    result: bool | None
     if kind in ("S", "T", "U"):
         lt, rt = to_php_string(left) if not isinstance(left, (dict, list)) else "Array", to_php_string(right)
         result = text_match(oper, lt, rt)
@@ -150,19 +152,19 @@ def evaluate_condition(cond: Mapping[str, Any], values: Mapping[str, Any], types
         result = {"is": lv == rv, "gt": lv > rv, "lt": lv < rv}.get(oper)
         line = f"Number: `{lv}` {raw_oper} `{rv}`"
     elif kind == DATE:
-        lv = _strtotime(left, now) if left != "" else None
+        at = _strtotime(left, now) if left != "" else None
         frm, to = _strtotime(cond.get("from", ""), now), _strtotime(cond.get("to", ""), now)
-        if lv is None or frm is None or to is None:
+        if at is None or frm is None or to is None:
             result = False
         else:
             if to < frm:
                 to += timedelta(days=1)
-            result = frm <= lv <= to
+            result = frm <= at <= to
         line = f"Date: `{left}` between `{cond.get('from')}` and `{cond.get('to')}`"
     elif kind == BOOL:
-        wanted = bool(to_int(cond.get("bool", 0)))
-        result = _php_nonempty(left) == wanted
-        line = f"Boolean: `{left}` is `{wanted}`"
+        expected = bool(to_int(cond.get("bool", 0)))
+        result = _php_nonempty(left) == expected
+        line = f"Boolean: `{left}` is `{expected}`"
     elif kind == PICKLIST:
         opts = cond.get("values") or []
         result = to_php_string(left) in [to_php_string(v) for v in opts] if oper == "in" else None
@@ -170,19 +172,22 @@ def evaluate_condition(cond: Mapping[str, Any], values: Mapping[str, Any], types
     elif kind == MULTI:
         opts = [to_php_string(v) for v in cond.get("values") or []]
         have = [to_php_string(v) for v in (left if isinstance(left, list) else [left])]
-        result = all(o in have for o in opts) if oper == "is" else any(o in have for o in opts) if oper == "in" else None
+        result = (all(o in have for o in opts) if oper == "is"
+                  else any(o in have for o in opts) if oper == "in" else None)
         line = f"Multi: `{have}` {raw_oper} `{opts}`"
     elif kind == LIST:
         needle = render(to_php_string(right)).lower() if oper == "contains" else ""
-        items = left if isinstance(left, list) else []
+        items: list[Any] = left if isinstance(left, list) else []
         result = any(to_php_string(i).lower() == needle for i in items) if oper == "contains" else None
         line = f"List: {raw_oper} `{needle}`"
     elif kind == WORKER:
         ids = [to_int(v) for v in cond.get("worker_id") or []]
         if not ids and left in ("", 0, None):
             result = True
+        elif oper == "in":
+            result = to_int(left) in ids
         else:
-            result = to_int(left) in ids if oper == "in" else None
+            result = None
         line = f"Worker: `{left}` {raw_oper} `{ids}`"
     elif kind == CTX:
         count = len(left) if isinstance(left, (list, dict)) else 0

@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from designer.model import Behavior, Node
 from designer.sim import walker
@@ -17,6 +17,9 @@ from designer.sim.store import RecordStore
 from designer.sim.types import MenuItem, Output, SimError, SimOptions, TraceEvent, Turn
 from designer.sim.walker import AGAIN, SUSPEND, Frame, GuardTripped
 from designer.templates import TemplateEngine, TemplateError
+
+if TYPE_CHECKING:
+    from designer.io import ConfiguredPackage
 
 log = logging.getLogger(__name__)
 
@@ -374,9 +377,10 @@ _RESUME = object()  # sent into the walker after a pause; the node yields only o
 
 
 class Simulator:
-    """Runs behaviors of a configured package (designer.io.ConfiguredPackage)."""
+    """Runs behaviors of a configured package."""
 
-    def __init__(self, configured: Any, *, accounts: Any = None, options: SimOptions | None = None) -> None:
+    def __init__(self, configured: ConfiguredPackage, *, accounts: Any = None,
+                 options: SimOptions | None = None) -> None:
         self.configured = configured
         self.package = configured.package
         self.accounts = accounts
@@ -405,7 +409,7 @@ class Simulator:
             if b.uid == text:
                 return b
         hit = self.configured.behavior_by_id(text) if text.strip().isdigit() else None
-        if hit is not None:
+        if isinstance(hit, Behavior):
             return hit
         matches = [b for b in self.package.all_behaviors() if b.title == text]
         if not matches:

@@ -62,7 +62,7 @@ class RecordStore:
                                         "mime_type": mime, "storage_sha1hash": digest.hexdigest()})
 
 
-def record_type_name(context: str) -> str:
+def record_type_name(context: str | None) -> str:
     """'cerberusweb.contexts.ticket' → 'ticket': what Cerb's chat calls a record type in a worklist or chooser."""
     return str(context or "").rsplit(".", 1)[-1].replace("_", " ") or "record"
 

@@ -67,7 +67,7 @@ def check_turn(spec: dict[str, Any], turn: Turn, dictionary: dict[str, Any]) -> 
     messages = turn.messages
     if "expect" in spec:
         expected = list(spec.get("expect") or [])
-        if len(expected) != len(messages) or not all(_match(e, m) for e, m in zip(expected, messages)):
+        if len(expected) != len(messages) or not all(_match(e, m) for e, m in zip(expected, messages, strict=True)):
             failures.append(f"messages: expected {expected!r}, got {messages!r}")
     if "buttons" in spec:
         offered = [o.options for o in turn.outputs if o.kind == "buttons"]

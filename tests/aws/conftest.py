@@ -26,7 +26,8 @@ def functions_dir() -> Path:
 @pytest.fixture(scope="session")
 def service(functions_dir: Path) -> Iterator[Any]:
     """One service for the whole session (faults are cleared around every test)."""
-    svc = LocalLambdaService(functions_dir, access_key_id="AKIATESTSESSION0001", secret_access_key="s3cr3t-session-key-0001")
+    svc = LocalLambdaService(functions_dir, access_key_id="AKIATESTSESSION0001",
+                             secret_access_key="s3cr3t-session-key-0001")
     svc.start()
     try:
         yield svc
@@ -55,7 +56,8 @@ def creds(svc: Any) -> AwsCredentials:
 @pytest.fixture()
 def own_service(functions_dir: Path) -> Iterator[Any]:
     """A service this test may stop (cassette replay with the service gone)."""
-    svc = LocalLambdaService(functions_dir, access_key_id="AKIATESTOWN00000002", secret_access_key="own-secret-never-stored-42")
+    svc = LocalLambdaService(functions_dir, access_key_id="AKIATESTOWN00000002",
+                             secret_access_key="own-secret-never-stored-42")
     svc.start()
     try:
         yield svc

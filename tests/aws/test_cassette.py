@@ -157,7 +157,8 @@ def test_live_mode_ignores_the_cassette(creds: AwsCredentials, tmp_path: Path) -
     assert not path.exists()
 
 
-CUSTOM_CODE = "def lambda_handler(event, context):\n    print('in the log')\n    return {'sum': event['a'] + event['b']}\n"
+CUSTOM_CODE = ("def lambda_handler(event, context):\n    print('in the log')\n"
+               "    return {'sum': event['a'] + event['b']}\n")
 CUSTOM_RAISES = "def lambda_handler(event, context):\n    raise ValueError('custom code failed')\n"
 ROLE = "arn:aws:iam::123456789012:role/lambda-exec"
 

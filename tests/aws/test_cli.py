@@ -140,7 +140,8 @@ def test_serve_rejects_a_missing_folder(tmp_path: Path, capsys: pytest.CaptureFi
     assert "No functions folder" in capsys.readouterr().err
 
 
-def test_invoke_with_an_unknown_account_says_which(capsys: pytest.CaptureFixture[str], monkeypatch, tmp_path: Path) -> None:
+def test_invoke_with_an_unknown_account_says_which(capsys: pytest.CaptureFixture[str], monkeypatch,
+                                                   tmp_path: Path) -> None:
     monkeypatch.setenv("BOT_DESIGNER_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setattr("sys.stdin", open(os.devnull))  # noqa: SIM115
     code = main(["lambda", "invoke", "Echo", "--account", "no-such-account-for-tests"])

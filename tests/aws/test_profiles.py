@@ -445,8 +445,8 @@ def test_lex_seed_node_handler_fixed_closes_fulfilled(creds: AwsCredentials) -> 
 
 
 def test_runbook_custom_code_log_is_the_last_4kb(creds: AwsCredentials) -> None:
-    code = 'def lambda_handler(event, context):\n    for i in range(400):\n        print(f"line {i:04d} " + "x" * 20)\n' \
-           '    return "done"\n'
+    code = ('def lambda_handler(event, context):\n    for i in range(400):\n'
+            '        print(f"line {i:04d} " + "x" * 20)\n    return "done"\n')
     result = runbook_custom_code(creds, code=code, role_arn=ROLE, runtime="python3.11")
     log = result.outputs["invokeExecutionLog"]
     assert result.ok and result.outputs["invokeResponsePayloadString"] == '"done"'

@@ -91,7 +91,8 @@ def test_matches_botocore_sigv4_over_the_same_headers() -> None:
     auth = SigV4Auth(Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"), "lambda", "us-east-1")
     canonical = auth.canonical_request(request)
     signature = auth.signature(auth.string_to_sign(request, canonical), request)
-    assert auth.signed_headers(auth.headers_to_sign(request)) == "content-type;date;host;x-amz-client-context;x-amz-date"
+    signed_headers = auth.signed_headers(auth.headers_to_sign(request))
+    assert signed_headers == "content-type;date;host;x-amz-client-context;x-amz-date"
     assert ours.endswith(f"Signature={signature}")
     # and a frozen vector, so a change in either implementation is noticed
     assert signature == FROZEN_SIGNATURE
@@ -162,7 +163,7 @@ def test_endpoint_rewrite_keeps_path_and_query() -> None:
 def test_redact_headers() -> None:
     creds = AwsCredentials("AKIDEXAMPLE", "topsecret", session_token="tok")
     signed = sign_request("POST", AWS_URL.format("F"), cerb_headers(), b"", creds, now=NOW)
-    shown = redact_headers(signed + [("X-Amz-Security-Token", "tok"), ("Cookie", "a=b")])
+    shown = redact_headers([*signed, ("X-Amz-Security-Token", "tok"), ("Cookie", "a=b")])
     text = repr(shown)
     assert "AKIDEXAMPLE" not in text and "Signature=" + REDACTED in text
     assert "SignedHeaders=date;host;x-amz-client-context;x-amz-date" in text

@@ -14,7 +14,8 @@ from tests.conftest import ROOT
 from tests.credentials.conftest import scan, secret_value, unique
 
 
-def run(config_dir: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def run(config_dir: Path, *args: str, stdin: str = "",
+        env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     full_env = {**os.environ, "BOT_DESIGNER_CONFIG_DIR": str(config_dir), "PYTHONPATH": str(ROOT), **(env or {})}
     return subprocess.run([sys.executable, "-m", "designer", *args], input=stdin, capture_output=True, text=True,
                           cwd=ROOT, env=full_env, timeout=120, check=False)

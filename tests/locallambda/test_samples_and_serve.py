@@ -22,7 +22,8 @@ def _call(client: Any, name: str, event: Any) -> tuple[dict[str, Any], Any]:
 
 def test_dns_resolve_and_reverse(client: Any) -> None:
     assert _call(client, "CerbDnsLookup", {"mode": "resolve", "value": "cerb.ai"})[1] == ["104.18.50.1", "104.18.51.1"]
-    assert _call(client, "CerbDnsLookup", {"mode": "A", "value": "example.com"})[1] == ["93.184.215.14"]  # any other mode resolves
+    # any other mode resolves
+    assert _call(client, "CerbDnsLookup", {"mode": "A", "value": "example.com"})[1] == ["93.184.215.14"]
     assert _call(client, "CerbDnsLookup", {"mode": "reverse", "value": "8.8.8.8"})[1] == ["dns.google"]
 
 
@@ -138,8 +139,8 @@ def test_serve_prints_one_ready_line_and_stops_cleanly(functions_dir: Path) -> N
         c = boto3.client("lambda", endpoint_url=ready["endpoint"], region_name="eu-west-1",
                          aws_access_key_id="AKIASERVE", aws_secret_access_key="serve-secret",
                          config=Config(retries={"total_max_attempts": 1}))
-        assert json.loads(c.invoke(FunctionName="CerbDnsLookup",
-                                   Payload=b'{"mode":"resolve","value":"cerb.ai"}')["Payload"].read())[0] == "104.18.50.1"
+        reply = c.invoke(FunctionName="CerbDnsLookup", Payload=b'{"mode":"resolve","value":"cerb.ai"}')
+        assert json.loads(reply["Payload"].read())[0] == "104.18.50.1"
     finally:
         stop.set()
         t.join(10)
@@ -204,7 +205,8 @@ def test_failed_event_call_is_retried(client: Any, svc: LocalLambdaService, tmp_
     client.create_function(FunctionName="AlwaysFails", Runtime="python3.12", Handler="f.handler",
                            Role="arn:aws:iam::123456789012:role/r", Code={"ZipFile": buf.getvalue()})
     try:
-        resp = client.invoke(FunctionName="AlwaysFails", InvocationType="Event", Payload=json.dumps({"path": str(marker)}))
+        resp = client.invoke(FunctionName="AlwaysFails", InvocationType="Event",
+                             Payload=json.dumps({"path": str(marker)}))
         assert resp["StatusCode"] == 202
         deadline = time.monotonic() + 20
         while (not marker.exists() or len(marker.read_text()) < 3) and time.monotonic() < deadline:
@@ -230,7 +232,8 @@ def test_busy_workers_exit_when_the_service_is_killed(functions_dir: Path, tmp_p
         "c = boto3.client('lambda', endpoint_url=svc.endpoint, region_name=svc.region,\n"
         "    aws_access_key_id=svc.access_key_id, aws_secret_access_key=svc.secret_access_key,\n"
         "    config=Config(retries={'total_max_attempts': 1}, read_timeout=60))\n"
-        f"threading.Thread(target=lambda: c.invoke(FunctionName='gate', Payload=b'{{\"release\": \"{tmp_path}/never\"}}'),\n"
+        "threading.Thread(target=lambda: c.invoke(FunctionName='gate', "
+        f"Payload=b'{{\"release\": \"{tmp_path}/never\"}}'),\n"
         "                 daemon=True).start()\n"
         "import time\n"
         "while not svc.pool._all: time.sleep(0.01)\n"

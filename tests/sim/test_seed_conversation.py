@@ -120,8 +120,8 @@ def test_record_then_replay_with_the_service_stopped(tmp_path):
 
 
 def _cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "designer", *args], check=False, cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run([sys.executable, "-m", "designer", *args], check=False, cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout)
 
 
 def test_seed_conversation_cli():

@@ -146,17 +146,18 @@ MACRO = {"uid": "behavior_2", "title": "Macro", "is_disabled": False, "is_privat
 
 
 def test_run_behavior_new_dictionary_formatted_inputs_and_var():
-    conv, turn = run([act("call", {"action": "_run_behavior", "on": "_trigger_va_id", "behavior_id": "{{{uid.behavior_2}}}",
-                                   "var_mode": "MX!", "var_n": "42abc", "var_yes": "0", "var": "_behavior",
-                                   "run_in_simulator": "0"}),
+    conv, turn = run([act("call", {"action": "_run_behavior", "on": "_trigger_va_id",
+                                   "behavior_id": "{{{uid.behavior_2}}}", "var_mode": "MX!", "var_n": "42abc",
+                                   "var_yes": "0", "var": "_behavior", "run_in_simulator": "0"}),
                       act("show", say("{{_behavior.out}}|{{_behavior.var_mode}}"))], extra=[MACRO])
     assert turn.messages == ["-42-0-|"]  # bad picklist value dropped; N intval; C 0/1; a new dictionary
     assert "out" not in conv.dictionary
 
 
 def test_run_behavior_in_a_dry_run_only_with_run_in_simulator():
-    sim = Simulator(behavior_package([act("call", {"action": "_run_behavior", "behavior_id": "{{{uid.behavior_2}}}", "var_mode": "mx",
-                                                   "var": "r", "run_in_simulator": "0"})], extra=[MACRO]))
+    sim = Simulator(behavior_package([act("call", {"action": "_run_behavior", "behavior_id": "{{{uid.behavior_2}}}",
+                                                   "var_mode": "mx", "var": "r", "run_in_simulator": "0"})],
+                                     extra=[MACRO]))
     conv = sim.dry_run("Main")
     conv.run()
     assert "r" not in conv.dictionary
@@ -170,8 +171,8 @@ CHILD = {"uid": "behavior_3", "title": "Child", "is_disabled": False, "is_privat
 
 
 def test_switch_behavior_with_return():
-    conv, turn = run([act("go", say("parent"), {"action": "switch_behavior", "behavior_id": "{{{uid.behavior_3}}}", "return": "1",
-                                                "var_who": "Kina"}),
+    conv, turn = run([act("go", say("parent"), {"action": "switch_behavior", "behavior_id": "{{{uid.behavior_3}}}",
+                                                "return": "1", "var_who": "Kina"}),
                       act("back", say("back: {{_behavior.answer}}"))], extra=[CHILD])
     assert turn.messages == ["parent", "child hi Kina []"] and turn.state == "suspended"
     assert conv.current_behavior.title == "Child"
@@ -249,7 +250,8 @@ def test_throughput_is_reasonable():
 def test_current_time_placeholder_overrides_the_clock():
     sunday = "1767528000"  # 2026-01-04 12:00 UTC, a Sunday
     _, turn = run([switch("day", outcome("sun", {"condition": "_day_of_week", "oper": "is", "day": ["7"]},
-                                         nodes=[act("s", say("sunday"))]), outcome("other", nodes=[act("o", say("other"))]))],
+                                         nodes=[act("s", say("sunday"))]),
+                          outcome("other", nodes=[act("o", say("other"))]))],
                   event_values={"_current_time": sunday})
     assert turn.messages == ["sunday"]
 

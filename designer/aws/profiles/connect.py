@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 from designer.aws.credentials import AwsCredentials
 from designer.aws.errors import LambdaError
@@ -49,7 +49,8 @@ def default_contact_data(**overrides: Any) -> dict[str, Any]:
     return data
 
 
-def build_contact_flow_event(parameters: Mapping[str, Any], contact_data: Mapping[str, Any] | None = None) -> dict:
+def build_contact_flow_event(parameters: Mapping[str, Any],
+                             contact_data: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """`{"Details": {"ContactData": {…}, "Parameters": {…}}, "Name": "ContactFlowEvent"}`.
 
     Parameter values are already rendered by the caller; they are sent as strings, like Connect does.
@@ -154,6 +155,15 @@ def _kind(parsed: Any, payload: bytes) -> str:
         type(parsed), type(parsed).__name__)
 
 
+class _CompletedCall(TypedDict):
+    """The fields every result of a call that returned shares."""
+
+    event: dict[str, Any]
+    timeout: float
+    invoke: InvokeResult
+    duration_ms: float
+
+
 def connect_invoke(
     credentials: AwsCredentials,
     function: str,
@@ -193,13 +203,13 @@ def connect_invoke(
         if budget is not None:
             budget.charge(elapsed)
         reason = exc.message
-        if chain_limited and exc.__class__.__name__ == "LambdaTimeoutError":
-            reason += f" (the {budget.total_seconds:g} s chain limit left only {effective:.1f} s)"  # type: ignore[union-attr]
+        if budget is not None and chain_limited and exc.__class__.__name__ == "LambdaTimeoutError":
+            reason += f" (the {budget.total_seconds:g} s chain limit left only {effective:.1f} s)"
         return ConnectInvokeResult("Error", reason, {}, {}, event, effective, None, exc, elapsed * 1000)
     elapsed = time.monotonic() - started
     if budget is not None:
         budget.charge(elapsed if not result.replayed else result.duration_ms / 1000)
-    base = {"event": event, "timeout": effective, "invoke": result, "duration_ms": result.duration_ms}
+    base: _CompletedCall = {"event": event, "timeout": effective, "invoke": result, "duration_ms": result.duration_ms}
     if result.function_error:
         return ConnectInvokeResult(
             "Error", f"the function failed ({result.function_error}): {result.error_message}", {}, {}, **base)

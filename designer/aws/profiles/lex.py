@@ -131,10 +131,10 @@ def validate_lex_response(reply: Any, invocation_source: str = "") -> list[str]:
             problems += [f"sessionAttributes.{k} must be a string" for k, v in attrs.items() if not isinstance(v, str)]
     action = reply.get("dialogAction")
     if not isinstance(action, dict):
-        return problems + ["dialogAction is missing (it must be an object with a type)"]
+        return [*problems, "dialogAction is missing (it must be an object with a type)"]
     kind = action.get("type")
     if kind not in DIALOG_ACTION_TYPES:
-        return problems + [f"dialogAction.type must be one of {', '.join(DIALOG_ACTION_TYPES)} (got {kind!r})"]
+        return [*problems, f"dialogAction.type must be one of {', '.join(DIALOG_ACTION_TYPES)} (got {kind!r})"]
 
     def need(field_name: str, expected: type | tuple[type, ...], what: str) -> None:
         if field_name not in action or action[field_name] is None:

@@ -62,4 +62,5 @@ class ActionContext:
                             node_id=self.node.id))
 
 
-from designer.sim.actions import chat, core, effects, http, lambda_actions  # noqa: F401  (registration)
+# last: the handler modules register themselves on import, and they import ActionContext and action from here
+from designer.sim.actions import chat, core, effects, http, lambda_actions  # noqa: E402, F401

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-from typing import Any
+from typing import Any, cast
 
 from designer.sim.actions import ActionContext, action
 from designer.sim.store import record_label, record_type_name
@@ -17,7 +17,7 @@ _MAX_CANDIDATES = 200
 
 def markdown_html(text: str) -> str:
     import markdown
-    return markdown.markdown(text, extensions=["nl2br"])
+    return cast(str, markdown.markdown(text, extensions=["nl2br"]))  # Markdown has no type hints; it returns str
 
 
 def plain_html(text: str) -> str:
@@ -29,7 +29,7 @@ def send_message(ctx: ActionContext, a: dict[str, Any]) -> None:
     text = ctx.render(a.get("message", ""))
     fmt = a.get("format") if a.get("format") in ("markdown", "html") else ""
     delay = max(0, min(10000, to_int(a.get("delay_ms", 0))))
-    if text == "" or not text.strip() and fmt == "markdown":
+    if text == "" or (not text.strip() and fmt == "markdown"):
         ctx.trace(">>> Sending response message\n", {"format": fmt, "shown": False})  # Cerb's text; not shown
         return
     shown = markdown_html(text) if fmt == "markdown" else text if fmt == "html" else plain_html(text)

@@ -37,7 +37,8 @@ def format_variable(spec: dict[str, Any], value: Any, now: datetime | None = Non
     if code in ("S", "T", "U"):
         return True, to_php_string(value) if not isinstance(value, (dict, list)) else value
     if code == "D":
-        options = [o.strip() for o in re.split(r"\r?\n", str((spec.get("params") or {}).get("options", ""))) if o.strip()]
+        listed = str((spec.get("params") or {}).get("options", ""))
+        options = [o.strip() for o in re.split(r"\r?\n", listed) if o.strip()]
         text = to_php_string(value)
         return (text in options), text
     if code in ("N", "O", "Y", "L"):

@@ -3,13 +3,16 @@ account (credentials fetched from the account source at call time), recorded in 
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from designer.sim.actions import ActionContext, action
 from designer.sim.actions.core import rendered_params
 
+if TYPE_CHECKING:
+    from designer.aws.credentials import AwsCredentials
 
-def account_credentials(ctx: ActionContext, account_id: str) -> tuple[str, Any, dict[str, str]]:
+
+def account_credentials(ctx: ActionContext, account_id: str) -> tuple[str, AwsCredentials | None, dict[str, str]]:
     """(provider, AwsCredentials or None, extra headers) for a connected account id, via the account source."""
     accounts = ctx.it.sim.accounts
     if accounts is None or not account_id:
@@ -19,7 +22,8 @@ def account_credentials(ctx: ActionContext, account_id: str) -> tuple[str, Any, 
     if getter is not None:
         try:
             acct = getter(account_id)
-            provider = getattr(acct, "provider", None) or (acct.get("provider") if isinstance(acct, dict) else "aws")
+            provider = str(getattr(acct, "provider", None)
+                           or (acct.get("provider") if isinstance(acct, dict) else "aws"))
         except Exception:  # noqa: BLE001 - an unknown account: Cerb's placeholder is false
             return "", None, {}
     if provider == "aws":
@@ -85,7 +89,8 @@ def http_request(ctx: ActionContext, a: dict[str, Any]) -> None:
     url = ctx.render(a.get("http_url", "")).strip()
     headers_text = ctx.render(a.get("http_headers", ""))
     body = ctx.render(a.get("http_body", "")) if verb in ("POST", "PUT", "PATCH", "DELETE") else ""
-    options = a.get("options") if isinstance(a.get("options"), dict) else {}
+    given_options = a.get("options")
+    options = given_options if isinstance(given_options, dict) else {}
     raw = str(options.get("raw_response_body", "0")) == "1"
     insecure = str(options.get("ignore_ssl_validation", "0")) == "1"
     var = str(a.get("response_placeholder") or "")
@@ -101,7 +106,9 @@ def http_request(ctx: ActionContext, a: dict[str, Any]) -> None:
     if not var:
         ctx.trace("http_request: no response placeholder (not sent)", {"request": request})
         return
-    creds, extra_headers, provider = None, {}, ""
+    creds: AwsCredentials | None = None
+    extra_headers: dict[str, str] = {}
+    provider = ""
     replaying = ctx.it.options.http_mode == "replay" and ctx.it.sim.cassette is not None
     if account_id and not replaying:  # a replay needs no account: the cassette answers by method, URL and body
         try:

@@ -15,11 +15,15 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import asdict, is_dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from designer.sim.actions import ActionContext, action
 from designer.sim.actions.core import rendered_params
 from designer.templates.php import php_json_decode
+
+if TYPE_CHECKING:
+    from designer.aws.credentials import AwsCredentials
+    from designer.aws.profiles import ConnectChainBudget
 
 _TRUE = ("1", "true", "yes", "on")
 _COPY_ALL = ("1", "*", "all", "true", "yes")
@@ -29,7 +33,7 @@ def _plain(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
         try:
             return {k: _plain(v) for k, v in asdict(value).items()}
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001 - a dataclass asdict cannot copy is shown as its repr
             return repr(value)
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
@@ -90,15 +94,22 @@ def _string_map(value: Any) -> dict[str, str]:
 
 
 # -- Amazon Connect ------------------------------------------------------------------------------------------
-def _contact(ctx: ActionContext) -> dict[str, Any]:
+class _Contact(TypedDict):
+    attributes: dict[str, str]
+    external: dict[str, Any]
+    budget: ConnectChainBudget
+
+
+def _contact(ctx: ActionContext) -> _Contact:
     """The conversation's contact: persistent attributes, the latest External, the chain budget."""
     from designer.aws.profiles import ConnectChainBudget
 
     state = ctx.it.profile_state
     if "contact" not in state:
-        state["contact"] = {"attributes": {}, "external": {},
-                            "budget": ConnectChainBudget(ctx.it.options.connect_chain_s)}
-    return state["contact"]
+        state["contact"] = _Contact(attributes={}, external={},
+                                    budget=ConnectChainBudget(ctx.it.options.connect_chain_s))
+    contact: _Contact = state["contact"]  # only this function writes the key
+    return contact
 
 
 def contact_data(ctx: ActionContext, attributes: dict[str, str]) -> dict[str, Any]:
@@ -113,7 +124,8 @@ def contact_data(ctx: ActionContext, attributes: dict[str, str]) -> dict[str, An
             data[key] = {**data[key], **value}
         else:
             data[key] = value
-    base = given.get("Attributes") if isinstance(given.get("Attributes"), dict) else {}
+    given_attributes = given.get("Attributes")
+    base = given_attributes if isinstance(given_attributes, dict) else {}
     data["Attributes"] = {str(k): _attr_value(v) for k, v in {**base, **attributes}.items()}
     return data
 
@@ -132,6 +144,7 @@ def _connect(ctx: ActionContext, params: dict[str, Any], creds: Any, function: s
         contact_data=contact_data(ctx, contact["attributes"]),
         timeout=_number(params.get("timeout"), profiles.connect.MAX_TIMEOUT),
         qualifier=str(params.get("qualifier") or ""),
+        # any text but STRING_MAP validates as JSON there, and the error names the text as given
         response_validation=str(params.get("response_validation") or "STRING_MAP"),  # type: ignore[arg-type]
         save_as_attributes=mapping or None, budget=budget)
     copied = dict(cres.attributes)
@@ -253,6 +266,7 @@ def lambda_profile(ctx: ActionContext, a: dict[str, Any]) -> None:
     call: dict[str, Any] = {"kind": "lambda", "action": ctx.key, "function": function}
     try:
         account = str(params.get("account_id") or params.get("auth_connected_account_id") or "")
+        creds: AwsCredentials | None
         if ctx.it.options.http_mode == "replay" and ctx.it.sim.cassette is not None:
             from designer.aws.credentials import AwsCredentials
             creds = AwsCredentials(access_key_id="REPLAY", secret_access_key="REPLAY", label="cassette replay")

@@ -66,9 +66,9 @@ def handler(event: dict[str, Any], context: Any) -> Any:
     mode = event.get("mode")
     value = event.get("value")
     if _missing(mode):
-        raise Exception("The 'mode' parameter is required.")  # noqa: TRY002 - plain, like the original's string
+        raise Exception("The 'mode' parameter is required.")  # plain, like the original's string
     if _missing(value):
-        raise Exception("The 'value' parameter is required.")  # noqa: TRY002 - plain, like the original's string
+        raise Exception("The 'value' parameter is required.")  # plain, like the original's string
     value = str(value).strip()
     if mode == "reverse":
         if value not in PTR_RECORDS:

@@ -106,7 +106,7 @@ def dispatch(intent_request: dict[str, Any]) -> dict[str, Any]:
     intent_name = intent_request["currentIntent"]["name"]
     if intent_name == "OrderFlowers":
         return order_flowers(intent_request)
-    raise Exception("Intent with name " + intent_name + " not supported")  # noqa: TRY002 - as in the blueprint
+    raise Exception("Intent with name " + intent_name + " not supported")  # as in the blueprint
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
