@@ -34,7 +34,7 @@ class BehaviorIndex:
     """One walk of a behavior, shared by the graphs and every lint rule instead of each walking it again: its
     nodes in document order, its (action node, action) pairs, and whether any params hold `{{{ }}}` tags."""
 
-    __slots__ = ("nodes", "actions", "tagged")
+    __slots__ = ("actions", "nodes", "tagged")
 
     def __init__(self, behavior: Behavior) -> None:
         self.nodes = list(behavior.walk())
@@ -70,9 +70,11 @@ def behavior_graph(package: Package, indexes: dict[int, BehaviorIndex] | None = 
         tagged = index.tagged
         for node, action in index.actions:
             key = action.get("action")
-            direct = link_target(action.get("behavior_id")) if key in CALL_ACTIONS else None
-            if direct:
-                link(behavior.uid, direct, key, node.id)
+            direct = None
+            if key in CALL_ACTIONS:
+                direct = link_target(action.get("behavior_id"))
+                if direct:
+                    link(behavior.uid, direct, key, node.id)
             if not tagged:
                 continue
             for uid in iter_uid_links({k: v for k, v in action.items() if not (direct and k == "behavior_id")}):

@@ -6,7 +6,14 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from designer.analysis.graph import (
-    ROOT_SCOPE, BehaviorIndex, behavior_graph, call_cycles, index_behaviors, networkx, rotated, subroutine_graph,
+    ROOT_SCOPE,
+    BehaviorIndex,
+    behavior_graph,
+    call_cycles,
+    index_behaviors,
+    networkx,
+    rotated,
+    subroutine_graph,
 )
 from designer.model import LOOP, OUTCOME, SWITCH, Behavior, Node, Package, Problem
 from designer.model.bulk import gc_paused
@@ -86,8 +93,9 @@ def rule_placeholders(package: Package, paths: Paths, graph: nx.MultiDiGraph) ->
             for name in dict.fromkeys(iter_placeholder_names(node.params)):
                 if name not in known:
                     hint = f" (did you mean {{{{{{uid.{name}}}}}}}?)" if name in graph else ""
-                    yield _problem(paths, node, f"package placeholder {{{{{{{name}}}}}}} is not a prompt or placeholder "
-                                   f"of this package{hint}", "unknown-placeholder")
+                    message = (f"package placeholder {{{{{{{name}}}}}}} is not a prompt or placeholder "
+                               f"of this package{hint}")
+                    yield _problem(paths, node, message, "unknown-placeholder")
 
 
 def rule_subroutines(package: Package, paths: Paths, graph: nx.MultiDiGraph) -> Iterator[Problem]:

@@ -67,7 +67,8 @@ def prompt_values(package: Package, given: Mapping[str, str]) -> dict[str, Any]:
     for prompt in package.prompts:
         key, kind = str(prompt.get("key", "")), prompt.get("type")
         label = str(prompt.get("label") or key)
-        params = prompt.get("params") if isinstance(prompt.get("params"), dict) else {}
+        raw_params = prompt.get("params")
+        params = raw_params if isinstance(raw_params, dict) else {}
         value = given.get(key)
         if value is None and kind in ("text", "picklist") and params.get("default") not in (None, ""):
             value = str(params["default"])
@@ -97,7 +98,8 @@ def computed_placeholders(package: Package) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for item in package.placeholders:
         key = str(item.get("key", ""))
-        params = item.get("params") if isinstance(item.get("params"), dict) else {}
+        raw_params = item.get("params")
+        params = raw_params if isinstance(raw_params, dict) else {}
         if item.get("type") == "random":
             try:
                 length = int(params.get("length", 8))
@@ -131,7 +133,9 @@ def _uids_in_order(value: Any) -> list[str]:
     return found
 
 
-def configure_package(package: Package, given: Mapping[str, str] | None = None, *, engine: Any = None) -> ConfiguredPackage:
+def configure_package(
+    package: Package, given: Mapping[str, str] | None = None, *, engine: Any = None
+) -> ConfiguredPackage:
     """The resolved package: prompts answered, every package tag rendered (one pass, one placeholder set)."""
     from designer.templates import TemplateEngine, TemplateError
 

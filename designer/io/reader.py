@@ -70,10 +70,8 @@ class _Reader:
         self.problems.append(Problem(path, message, code))
 
     def expect(self, value: Any, kind: type | tuple[type, ...], path: str, what: str) -> bool:
-        if isinstance(value, bool) and kind in (int, (int, float)):
-            ok = False
-        else:
-            ok = isinstance(value, kind)
+        # a bool is an int to isinstance, but not a number to Cerb
+        ok = not (isinstance(value, bool) and kind in (int, (int, float))) and isinstance(value, kind)
         if not ok:
             names = {dict: "an object", list: "an array", str: "a string", int: "a number", bool: "a boolean"}
             wanted = names.get(kind, "a number") if isinstance(kind, type) else "a scalar"
@@ -182,10 +180,13 @@ class _Reader:
             self.expect(data[flag], (bool, int, str), f"{path}.{flag}", flag)
         self.expect(data["priority"], (int, str), f"{path}.priority", "priority")
         event = data["event"]
-        if self.expect(event, dict, f"{path}.event", "the event"):
-            if self.expect(event.get("key"), str, f"{path}.event.key", "the event key") and "params" in event:
-                if not isinstance(event["params"], (dict, list)):
-                    self.error(f"{path}.event.params", "event params must be an object", "type")
+        if (
+            self.expect(event, dict, f"{path}.event", "the event")
+            and self.expect(event.get("key"), str, f"{path}.event.key", "the event key")
+            and "params" in event
+            and not isinstance(event["params"], (dict, list))
+        ):
+            self.error(f"{path}.event.params", "event params must be an object", "type")
         if "variables" in data and not isinstance(data["variables"], (dict, list)):
             self.error(f"{path}.variables", "variables must be an object", "type")
         behavior.bot_id = data.get("bot_id", ABSENT)
@@ -290,19 +291,19 @@ def add_positions(problems: list[Problem], text: str | None) -> list[Problem]:
     return out
 
 
-def decode_json_text(raw: bytes | str, source: str) -> Any:
-    """Bytes or text → JSON value; errors name the line and column."""
+def decode_json_text(raw: bytes | str, source: str) -> tuple[Any, str]:
+    """Bytes or text → (JSON value, the text it was decoded from); errors name the line and column."""
     if isinstance(raw, bytes):
         if len(raw) > MAX_FILE_BYTES:
-            raise PackageFormatError(source, [Problem("", f"the file is larger than {MAX_FILE_BYTES >> 20} MB", "size")])
+            too_big = Problem("", f"the file is larger than {MAX_FILE_BYTES >> 20} MB", "size")
+            raise PackageFormatError(source, [too_big])
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = raw.count(b"\n", 0, exc.start) + 1
             col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-            raise PackageFormatError(
-                source, [Problem("", f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})", "encoding", "error", line, col)]
-            ) from None
+            message = f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})"
+            raise PackageFormatError(source, [Problem("", message, "encoding", "error", line, col)]) from None
     else:
         text = raw.lstrip("\ufeff")
     try:
@@ -310,7 +311,8 @@ def decode_json_text(raw: bytes | str, source: str) -> Any:
             return json.loads(text), text
     except json.JSONDecodeError as exc:
         line, col = line_col(text, exc.pos)
-        raise PackageFormatError(source, [Problem("", f"invalid JSON: {exc.msg}", "json-syntax", "error", line, col)]) from None
+        invalid = Problem("", f"invalid JSON: {exc.msg}", "json-syntax", "error", line, col)
+        raise PackageFormatError(source, [invalid]) from None
     except RecursionError:
         depth, offset = _deepest_point(text)
         line, col = line_col(text, offset)
@@ -335,7 +337,9 @@ def _deepest_point(text: str) -> tuple[int, int]:
     return best, where
 
 
-def read_package_value(data: Any, *, source: str = "<package>", text: str | None = None) -> tuple[Package, list[Problem]]:
+def read_package_value(
+    data: Any, *, source: str = "<package>", text: str | None = None
+) -> tuple[Package, list[Problem]]:
     """Build the model from a JSON value; raise PackageFormatError if there are errors."""
     reader = _Reader()
     with gc_paused():

@@ -5,6 +5,7 @@ separators, non-ASCII as `\\uXXXX`, slashes unescaped, plus a final newline — 
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -57,10 +58,8 @@ def atomic_write_text(path: str | Path, text: str) -> None:
             os.chmod(tmp, mode)
         os.replace(tmp, path)
     except OSError as exc:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise SaveError(f"cannot save {path}: {exc.strerror or exc}; the previous file is unchanged",
                         hint="free some disk space or choose another folder") from None
 

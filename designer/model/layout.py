@@ -179,4 +179,4 @@ def tidy_layout(
         placed = [(edge[i] - low, level_pos[depth[i]]) for i in range(1, n)]
     else:
         placed = [(level_pos[depth[i]], edge[i] - low) for i in range(1, n)]
-    return dict(zip(map(key, objs[1:]), placed))
+    return dict(zip(map(key, objs[1:]), placed, strict=True))

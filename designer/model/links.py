@@ -20,7 +20,7 @@ UID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # what `{{{uid.X}}}` can name in Ce
 
 def uid_link(uid: str) -> str:
     """How the exporter writes a link to the object with this uid."""
-    return "{{{uid.%s}}}" % uid
+    return "{{{uid." + uid + "}}}"
 
 
 def mentions_package_tags(value: Any) -> bool:

@@ -54,7 +54,7 @@ def structure_error(parent_kind: str, child_type: str) -> str | None:
 class Node(JsonRecord):
     KEYS = ("type", "title", "status", "params", "nodes")
 
-    __slots__ = ("id", "type", "title", "status", "params", "children", "parent", "had_nodes_key")
+    __slots__ = ("children", "had_nodes_key", "id", "params", "parent", "status", "title", "type")
 
     def __init__(
         self,

@@ -59,8 +59,8 @@ _STRUCTURE = frozenset({"uid", "type", "nodes", "behaviors"})
 class Behavior(JsonRecord):
     KEYS = ("uid", "bot_id", "title", "is_disabled", "is_private", "priority", "event", "variables", "nodes")
 
-    __slots__ = ("id", "uid", "bot_id", "title", "is_disabled", "is_private", "priority", "event", "variables",
-                 "children", "bot", "had_nodes_key")
+    __slots__ = ("bot", "bot_id", "children", "event", "had_nodes_key", "id", "is_disabled", "is_private", "priority",
+                 "title", "uid", "variables")
 
     def __init__(self, uid: str, title: str, *, event_key: str = "event.macro.bot") -> None:
         super().__init__()
@@ -141,7 +141,7 @@ class Behavior(JsonRecord):
 class Bot(JsonRecord):
     KEYS = ("uid", "name", "owner", "is_disabled", "params", "image", "behaviors")
 
-    __slots__ = ("uid", "name", "owner", "is_disabled", "params", "image", "behaviors")
+    __slots__ = ("behaviors", "image", "is_disabled", "name", "owner", "params", "uid")
 
     def __init__(self, uid: str, name: str) -> None:
         super().__init__()
@@ -181,7 +181,7 @@ class Package(JsonRecord):
 
     KEYS = ("package", *COLLECTION_KEYS)
 
-    __slots__ = ("header", "bots", "behaviors", "had_bots_key", "had_behaviors_key", "events")
+    __slots__ = ("behaviors", "bots", "events", "had_behaviors_key", "had_bots_key", "header")
 
     def __init__(self, name: str = "New package") -> None:
         super().__init__()

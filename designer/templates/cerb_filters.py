@@ -8,13 +8,16 @@ import html
 import logging
 import re
 import urllib.parse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from designer.templates import php
 from designer.templates.errors import TemplateError
-from designer.templates.filters import _filter, bytes_to_str, number_format, php_round  # noqa: F401
+from designer.templates.filters import _filter, bytes_to_str, number_format
 from designer.templates.pcre import preg_match
 from designer.templates.php import is_numeric, make_array, php_json_encode, to_number, to_php_string
+
+if TYPE_CHECKING:
+    from designer.templates.compiler import TwigEnvironment
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +119,7 @@ def context_name(value: Any, kind: Any = "plural") -> str:
 
 
 @_filter(env=True)
-def date_pretty(env: Any, value: Any, is_delta: Any = False) -> str:
+def date_pretty(env: TwigEnvironment, value: Any, is_delta: Any = False) -> str:
     if not is_numeric(value) and not isinstance(value, str):
         return ""
     then = env.twig_date(value, None)
@@ -193,7 +196,7 @@ def parse_emails(value: Any) -> list[dict[str, str]]:
 @_filter()
 def quote(value: Any, wrap: Any = 76) -> str:
     width = php.to_int(wrap)
-    lines = []
+    lines: list[str] = []
     for line in to_php_string(value).split("\n"):
         wrapped = _wordwrap(line, width) if width > 0 else [line]
         lines.extend("> " + piece for piece in wrapped)
@@ -292,7 +295,7 @@ def parse_query(text: str) -> Any:
         if not match:
             result[key] = val
             continue
-        path = [match.group(1)] + re.findall(r"\[([^\]]*)\]", match.group(2))
+        path = [match.group(1), *re.findall(r"\[([^\]]*)\]", match.group(2))]
         target = result
         for index, part in enumerate(path):
             last_part = index == len(path) - 1

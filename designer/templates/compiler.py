@@ -5,7 +5,8 @@ Jinja2's own globals, filters, tests and attribute lookup are never exposed.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
@@ -14,6 +15,10 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from designer.templates import lexer as lx
 from designer.templates import runtime
 from designer.templates.parser import Parser, TwigCall, TwigCapture, TwigDefined, TwigFor, TwigOp
+
+if TYPE_CHECKING:
+    import random
+    from datetime import datetime
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +29,7 @@ def _null_undefined(*args: Any, **kwargs: Any) -> None:
 
 
 class TwigCodeGenerator(CodeGenerator):
-    def _args(self, args: list[nodes.Node], frame: Frame) -> None:
+    def _args(self, args: list[nodes.Expr], frame: Frame) -> None:
         for index, arg in enumerate(args):
             if index:
                 self.write(", ")
@@ -165,6 +170,13 @@ class TwigCodeGenerator(CodeGenerator):
 
 class TwigEnvironment(ImmutableSandboxedEnvironment):
     code_generator_class = TwigCodeGenerator
+
+    # the engine's clock, random source and base URL, set by TemplateEngine for the filters and functions
+    # registered with env=True
+    twig_date: Callable[[Any, Any], datetime]
+    twig_now: Callable[[], datetime]
+    twig_random: random.Random
+    twig_base_url: str
 
     def __init__(self, syntax: lx.Syntax, filters: dict[str, Any], functions: dict[str, Any]) -> None:
         super().__init__(autoescape=False, optimized=False, cache_size=0, auto_reload=False,

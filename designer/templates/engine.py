@@ -58,10 +58,10 @@ class TemplateEngine:
 
     def _make_env(self, syntax: lx.Syntax) -> TwigEnvironment:
         env = TwigEnvironment(syntax, FILTERS, FUNCTIONS)
-        env.twig_date = self._date  # type: ignore[attr-defined]
-        env.twig_now = self.now  # type: ignore[attr-defined]
-        env.twig_random = self.random  # type: ignore[attr-defined]
-        env.twig_base_url = self.base_url  # type: ignore[attr-defined]
+        env.twig_date = self._date
+        env.twig_now = self.now
+        env.twig_random = self.random
+        env.twig_base_url = self.base_url
         return env
 
     # --- clock ---------------------------------------------------------------------------------------------
@@ -73,10 +73,7 @@ class TemplateEngine:
         return current.astimezone(self.timezone)
 
     def _date(self, value: Any, tz: Any) -> datetime:
-        if tz is False:
-            target = None
-        else:
-            target = self.timezone if tz is None else get_timezone(tz)
+        target = None if tz is False else (self.timezone if tz is None else get_timezone(tz))
         result = to_datetime(value, self.now(), target)
         return result
 

@@ -7,7 +7,7 @@ import re
 import urllib.parse
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from designer.templates import php
 from designer.templates.errors import SecurityError, TemplateError
@@ -24,13 +24,17 @@ from designer.templates.php import (
 )
 from designer.templates.runtime import MAX_RANGE, MAX_STRING, bounded_concat, check_size
 
+if TYPE_CHECKING:
+    from designer.templates.compiler import TwigEnvironment
+
 log = logging.getLogger(__name__)
 
 FILTERS: dict[str, Callable[..., Any]] = {}
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
-def _filter(*names: str, env: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    def register(func: Callable[..., Any]) -> Callable[..., Any]:
+def _filter(*names: str, env: bool = False) -> Callable[[_F], _F]:
+    def register(func: _F) -> _F:
         if env:
             func.needs_env = True  # type: ignore[attr-defined]
         for name in names or (func.__name__.rstrip("_"),):
@@ -108,7 +112,7 @@ def convert_encoding(value: Any, to: Any = "UTF-8", from_: Any = "UTF-8") -> str
 
 
 @_filter("date", env=True)
-def date_filter(env: Any, value: Any, fmt: Any = None, tz: Any = None) -> str:
+def date_filter(env: TwigEnvironment, value: Any, fmt: Any = None, tz: Any = None) -> str:
     from designer.templates.phpdate import php_date_format
 
     dt = env.twig_date(value, tz)
@@ -116,7 +120,7 @@ def date_filter(env: Any, value: Any, fmt: Any = None, tz: Any = None) -> str:
 
 
 @_filter("date_modify", env=True)
-def date_modify(env: Any, value: Any, modifier: Any) -> Any:
+def date_modify(env: TwigEnvironment, value: Any, modifier: Any) -> Any:
     from designer.templates.phpdate import strtotime
 
     # Twig converts with timezone=false: the date keeps its own zone while it is modified.
@@ -224,10 +228,10 @@ def sprintf(fmt: str, args: tuple[Any, ...] | list[Any]) -> str:
             if precision is not None:
                 text = text[:precision]
         elif conv in "du":
-            number = php.to_int(arg)
-            if conv == "u" and number < 0:
-                number += 2**64
-            text = ("+" if plus and number >= 0 else "") + str(number)
+            integer = php.to_int(arg)
+            if conv == "u" and integer < 0:
+                integer += 2**64
+            text = ("+" if plus and integer >= 0 else "") + str(integer)
         elif conv in "eEfFgG":
             number = float(to_number(arg))
             prec = 6 if precision is None else precision
@@ -357,7 +361,7 @@ def number_format(value: Any, decimals: Any = 0, dec_point: Any = ".", thousands
     rounded = php_round(number, places)
     text = f"{abs(rounded):.{places}f}"
     whole, _, frac = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
@@ -567,5 +571,5 @@ def url_encode(value: Any) -> str:
     return rawurlencode(to_php_string(value))
 
 
-# Cerb's own filters register themselves into FILTERS on import.
-from designer.templates import cerb_filters  # noqa: F401
+# Cerb's own filters register themselves into FILTERS on import; they import this module, so they load last.
+from designer.templates import cerb_filters  # noqa: E402, F401 - imported for its registrations

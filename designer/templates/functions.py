@@ -11,7 +11,7 @@ import logging
 import urllib.parse
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from designer.templates import php, runtime
 from designer.templates.cerb_filters import _EMAIL_RE
@@ -28,15 +28,18 @@ from designer.templates.php import (
     to_php_string,
 )
 
+if TYPE_CHECKING:
+    from designer.templates.compiler import TwigEnvironment
+
 log = logging.getLogger(__name__)
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {}
+_F = TypeVar("_F", bound=Callable[..., Any])
 _RANDOM_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 
-def _function(*names: str, env: bool = False, context: bool = False
-              ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    def register(func: Callable[..., Any]) -> Callable[..., Any]:
+def _function(*names: str, env: bool = False, context: bool = False) -> Callable[[_F], _F]:
+    def register(func: _F) -> _F:
         if env:
             func.needs_env = True  # type: ignore[attr-defined]
         if context:
@@ -57,7 +60,7 @@ def fn_array_combine(keys: Any, values: Any) -> Any:
     k, v = array_values(keys), array_values(values)
     if len(k) != len(v):
         raise TemplateError("array_combine(): Both parameters should have an equal number of elements")
-    return make_array(list(zip(k, v)))
+    return make_array(list(zip(k, v, strict=True)))
 
 
 def _strings(arrays: tuple[Any, ...]) -> set[str]:
@@ -92,7 +95,11 @@ def _keep(pairs: list[tuple[Any, Any]]) -> Any:
 def fn_array_sort_keys(array: Any) -> Any:
     if not is_array(array):
         return None
-    pairs = sorted(array_items(array), key=functools.cmp_to_key(lambda a, b: php_compare(a[0], b[0])))
+
+    def by_key(a: tuple[Any, Any], b: tuple[Any, Any]) -> int:
+        return php_compare(a[0], b[0])
+
+    pairs = sorted(array_items(array), key=functools.cmp_to_key(by_key))
     return make_array(pairs) if pairs else []
 
 
@@ -131,7 +138,7 @@ def fn_cycle(values: Any, position: Any) -> Any:
 
 
 @_function(env=True)
-def fn_date(env: Any, value: Any = None, tz: Any = None) -> Any:
+def fn_date(env: TwigEnvironment, value: Any = None, tz: Any = None) -> Any:
     return env.twig_date(value, tz)
 
 
@@ -157,11 +164,11 @@ def _extreme(values: tuple[Any, ...], sign: int) -> Any:
 
 
 @_function(env=True)
-def fn_random(env: Any, values: Any = None, max_: Any = None) -> Any:
+def fn_random(env: TwigEnvironment, values: Any = None, max_: Any = None) -> Any:
     rng = env.twig_random
     if values is None and max_ is None:
         return rng.randint(0, 2**31 - 1)
-    if isinstance(values, (int, float)) and not isinstance(values, bool) or values is None or isinstance(values, bool):
+    if values is None or isinstance(values, (int, float)):  # a bool too: PHP reads it as 0 or 1
         low, high = (0, php.to_int(values)) if max_ is None else (php.to_int(values), php.to_int(max_))
         return rng.randint(min(low, high), max(low, high))
     if isinstance(values, str):
@@ -180,13 +187,13 @@ def fn_range(low: Any, high: Any, step: Any = 1) -> list[Any]:
 
 
 @_function(env=True)
-def fn_random_string(env: Any, length: Any = 8) -> str:
+def fn_random_string(env: TwigEnvironment, length: Any = 8) -> str:
     size = max(1, min(255, php.to_int(length)))
     return "".join(env.twig_random.choice(_RANDOM_CHARS) for _ in range(size))
 
 
 @_function(env=True)
-def fn_shuffle(env: Any, array: Any) -> Any:
+def fn_shuffle(env: TwigEnvironment, array: Any) -> Any:
     if not is_array(array):
         return False
     items = array_values(array)
@@ -289,25 +296,25 @@ def _alias(context: Any) -> str:
 
 
 @_function(env=True)
-def fn_cerb_avatar_url(env: Any, context: Any, record_id: Any = 0, updated: Any = 0) -> str:
+def fn_cerb_avatar_url(env: TwigEnvironment, context: Any, record_id: Any = 0, updated: Any = 0) -> str:
     url = f"{env.twig_base_url}avatars/{_alias(context)}/{php.to_int(record_id)}"
     return url + (f"?v={php.to_int(updated)}" if php.to_int(updated) else "")
 
 
 @_function(env=True)
-def fn_cerb_avatar_image(env: Any, context: Any, record_id: Any = 0, updated: Any = 0) -> str:
+def fn_cerb_avatar_image(env: TwigEnvironment, context: Any, record_id: Any = 0, updated: Any = 0) -> str:
     url = fn_cerb_avatar_url(env, context, record_id, updated)
     return (f'<img src="{url}" style="height:16px;width:16px;border-radius:16px;vertical-align:middle;">')
 
 
 @_function(env=True)
-def fn_cerb_file_url(env: Any, file_id: Any, name: Any = None) -> str:
+def fn_cerb_file_url(env: TwigEnvironment, file_id: Any, name: Any = None) -> str:
     url = f"{env.twig_base_url}files/{php.to_int(file_id)}"
     return url + (f"/{urllib.parse.quote(to_php_string(name))}" if name else "")
 
 
 @_function(env=True)
-def fn_cerb_url(env: Any, url: Any, full: Any = True, proxy: Any = True) -> str:
+def fn_cerb_url(env: TwigEnvironment, url: Any, full: Any = True, proxy: Any = True) -> str:
     parts = [v for _, v in urllib.parse.parse_qsl(to_php_string(url), keep_blank_values=True)]
     path = "/".join(urllib.parse.quote(p) for p in parts)
     base = env.twig_base_url if php.php_truthy(full) else "/" + env.twig_base_url.split("://", 1)[-1].split("/", 1)[-1]

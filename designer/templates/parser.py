@@ -7,7 +7,8 @@ into ``runtime`` with PHP semantics. Loops are ``TwigFor`` (Twig's scoping: sets
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import nodes
 
@@ -52,17 +53,48 @@ def _node_class(name: str, base: type[nodes.Node], fields: tuple[str, ...], doc:
     return type.__new__(nodes.NodeType, name, (base,), namespace)
 
 
-TwigOp = _node_class("TwigOp", nodes.Expr, ("op", "args"),
-                     "A runtime operation: ``op`` names a function in ``runtime`` (or a short-circuit form).")
-TwigCall = _node_class("TwigCall", nodes.Expr, ("kind", "name", "args", "kwargs"),
-                       "A call of an allow-listed filter (kind='filter') or function (kind='function').")
-TwigDefined = _node_class("TwigDefined", nodes.Expr, ("node",),
-                          "``name is defined``: true when the variable exists, even if it is null.")
-TwigCapture = _node_class("TwigCapture", nodes.Stmt, ("target", "body"),
-                          "A block set: the body's output captured into a variable, sets inside it kept (Twig).")
-TwigFor = _node_class("TwigFor", nodes.Stmt,
-                      ("saves", "scoped", "target", "iter", "pairs", "test", "body", "else_", "loop_store"),
-                      "Twig's for loop, compiled inline in the enclosing scope (sets inside it are kept).")
+if TYPE_CHECKING:  # the classes built below, as a type checker sees them
+
+    class TwigOp(nodes.Expr):
+        op: str
+        args: list[nodes.Expr]
+
+    class TwigCall(nodes.Expr):
+        kind: str
+        name: str
+        args: list[nodes.Expr]
+        kwargs: list[nodes.Keyword]
+
+    class TwigDefined(nodes.Expr):
+        node: nodes.Name
+
+    class TwigCapture(nodes.Stmt):
+        target: nodes.Name
+        body: list[nodes.Node]
+
+    class TwigFor(nodes.Stmt):
+        saves: list[nodes.Name]
+        scoped: list[nodes.Name]
+        target: nodes.Expr
+        iter: nodes.Expr
+        pairs: bool
+        test: nodes.Expr | None
+        body: list[nodes.Node]
+        else_: list[nodes.Node]
+        loop_store: nodes.Name
+
+else:
+    TwigOp = _node_class("TwigOp", nodes.Expr, ("op", "args"),
+                         "A runtime operation: ``op`` names a function in ``runtime`` (or a short-circuit form).")
+    TwigCall = _node_class("TwigCall", nodes.Expr, ("kind", "name", "args", "kwargs"),
+                           "A call of an allow-listed filter (kind='filter') or function (kind='function').")
+    TwigDefined = _node_class("TwigDefined", nodes.Expr, ("node",),
+                              "``name is defined``: true when the variable exists, even if it is null.")
+    TwigCapture = _node_class("TwigCapture", nodes.Stmt, ("target", "body"),
+                              "A block set: the body's output captured into a variable, sets inside it kept (Twig).")
+    TwigFor = _node_class("TwigFor", nodes.Stmt,
+                          ("saves", "scoped", "target", "iter", "pairs", "test", "body", "else_", "loop_store"),
+                          "Twig's for loop, compiled inline in the enclosing scope (sets inside it are kept).")
 
 
 class Parser:
@@ -153,7 +185,8 @@ class Parser:
         if self.depth > MAX_NESTING:
             raise self.error("Templates nested too deeply", token, SecurityError)
         try:
-            return getattr(self, f"tag_{name}")(token)
+            tag: Callable[[Token], list[nodes.Node]] = getattr(self, f"tag_{name}")
+            return tag(token)
         finally:
             self.depth -= 1
 
@@ -261,7 +294,7 @@ class Parser:
     tag_apply = tag_filter
 
     @staticmethod
-    def _replace_placeholder(chain: nodes.Node, placeholder: nodes.Node, ref: nodes.Node) -> None:
+    def _replace_placeholder(chain: nodes.Node, placeholder: nodes.Node, ref: nodes.Expr) -> None:
         node = chain
         while isinstance(node, TwigCall):
             if node.args and node.args[0] is placeholder:

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 log = logging.getLogger(__name__)
 
@@ -215,7 +215,7 @@ def php_truthy(value: Any) -> bool:
 # --- comparison (PHP 8) --------------------------------------------------------------------------------
 
 def _cmp(a: Any, b: Any) -> int:
-    return (a > b) - (a < b)
+    return int(a > b) - int(a < b)
 
 
 def _uncomparable() -> int:
@@ -297,7 +297,7 @@ def php_strict_equals(a: Any, b: Any) -> bool:
             return php_strict_equals(list(a), list(b))
         return False
     if isinstance(a, list):
-        return len(a) == len(b) and all(php_strict_equals(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(php_strict_equals(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict):
         return list(a.keys()) == list(b.keys()) and all(php_strict_equals(a[k], b[k]) for k in a)
     return bool(a == b)
@@ -311,7 +311,10 @@ def php_sort(value: Any) -> Any:
         return value
     import functools
 
-    ordered = sorted(items, key=functools.cmp_to_key(lambda x, y: php_compare(x[1], y[1])))
+    def by_value(x: tuple[Any, Any], y: tuple[Any, Any]) -> int:
+        return php_compare(x[1], y[1])
+
+    ordered = sorted(items, key=functools.cmp_to_key(by_value))
     return make_array(ordered) if isinstance(value, Mapping) else _list_or_map(ordered)
 
 
@@ -378,6 +381,15 @@ def _json_float(value: float) -> str:
     return f"{prefix}{text_digits[:decpt]}.{text_digits[decpt:]}"
 
 
+class _JsonOptions(TypedDict):
+    """php_json_encode's keywords, passed down to each nested value."""
+
+    pretty: bool
+    escape_slashes: bool
+    escape_unicode: bool
+    _depth: int
+
+
 def php_json_encode(value: Any, *, pretty: bool = False, escape_slashes: bool = True,
                     escape_unicode: bool = True, _depth: int = 0) -> str:
     """PHP ``json_encode``: ``\\/`` and ``\\uXXXX`` escaping, ``[]`` for empty arrays, lists by keys,
@@ -396,8 +408,8 @@ def php_json_encode(value: Any, *, pretty: bool = False, escape_slashes: bool = 
         return _json_float(value)
     if isinstance(value, str):
         return _json_string(value, escape_slashes, escape_unicode)
-    kwargs = {"pretty": pretty, "escape_slashes": escape_slashes, "escape_unicode": escape_unicode,
-              "_depth": _depth + 1}
+    kwargs: _JsonOptions = {"pretty": pretty, "escape_slashes": escape_slashes, "escape_unicode": escape_unicode,
+                            "_depth": _depth + 1}
     if isinstance(value, (list, tuple, dict)):
         items = array_items(value)
         as_object = isinstance(value, JsonObject) or (
@@ -422,7 +434,8 @@ def php_json_encode(value: Any, *, pretty: bool = False, escape_slashes: bool = 
         return open_ + ",".join(parts) + close
     to_json = getattr(type(value), "__php_json__", None)
     if to_json is not None:
-        return php_json_encode(to_json(value), **{**kwargs, "_depth": _depth})
+        same_depth: _JsonOptions = {**kwargs, "_depth": _depth}  # its __php_json__ form, at its own depth
+        return php_json_encode(to_json(value), **same_depth)
     return "{}"
 
 

@@ -45,8 +45,13 @@ def get_timezone(name: Any) -> tzinfo:
 
 # --- formatting -------------------------------------------------------------------------------------------
 
+def _offset_seconds(dt: datetime) -> int:
+    offset = dt.utcoffset()
+    return int(offset.total_seconds()) if offset else 0
+
+
 def _offset(dt: datetime, colon: bool) -> str:
-    seconds = int(dt.utcoffset().total_seconds()) if dt.utcoffset() is not None else 0
+    seconds = _offset_seconds(dt)
     sign = "-" if seconds < 0 else "+"
     seconds = abs(seconds)
     hours, minutes = seconds // 3600, (seconds % 3600) // 60
@@ -104,7 +109,7 @@ _FORMATS: dict[str, Callable[[datetime], str]] = {
     "e": lambda d: getattr(d.tzinfo, "key", None) or _tz_name(d), "I": lambda d: "1" if d.dst() else "0",
     "O": lambda d: _offset(d, False), "P": lambda d: _offset(d, True),
     "p": lambda d: "Z" if not d.utcoffset() else _offset(d, True), "T": _tz_name,
-    "Z": lambda d: str(int(d.utcoffset().total_seconds()) if d.utcoffset() else 0),
+    "Z": lambda d: str(_offset_seconds(d)),
     "c": lambda d: php_date_format("Y-m-d\\TH:i:sP", d), "r": lambda d: php_date_format("D, d M Y H:i:s O", d),
     "U": lambda d: str(int(d.timestamp())),
 }

@@ -337,7 +337,7 @@ def _bitwise(a: Any, b: Any, op: str, func: Any) -> Any:
             longer, shorter = (x, y) if len(x) >= len(y) else (y, x)
             data = bytes(func(c, shorter[i]) if i < len(shorter) else c for i, c in enumerate(longer))
         else:
-            data = bytes(func(c, d) for c, d in zip(x, y))
+            data = bytes(func(c, d) for c, d in zip(x, y, strict=False))  # & and ^ stop at the shorter string
         return data.decode("utf-8", "replace")
     strings = [v for v in (a, b) if isinstance(v, str)]
     unsupported = is_array(a) or is_array(b) or any(not php._LEADING_NUMERIC_RE.match(v) for v in strings)
@@ -377,19 +377,22 @@ def range(low: Any, high: Any, step: Any = 1) -> list[Any]:
         use_float = _is_double(low) or _is_double(high) or step_double
     else:
         use_float = isinstance(low, float) or isinstance(high, float) or step_double
-    if use_float:
-        x, y, s = float(to_number(low)), float(to_number(high)), abs(float(to_number(step))) or 1.0
-        if x != y and s > abs(y - x):
-            raise TemplateError("range(): Argument #3 ($step) must not exceed the specified range")
-    else:
-        x, y, s = php.to_int(low), php.to_int(high), abs(php.to_int(step)) or 1
-    count = int(abs(y - x) // s) + 1 if math.isfinite(abs(y - x) / s) else MAX_RANGE + 1
-    if count > MAX_RANGE:
-        raise SecurityError(f"range() too large ({count} elements; the limit is {MAX_RANGE})")
     if not use_float:
-        return list(builtin_range(x, y + 1, s) if x <= y else builtin_range(x, y - 1, -s))
+        start, end, stride = php.to_int(low), php.to_int(high), abs(php.to_int(step)) or 1
+        _check_range_size(abs(end - start) // stride + 1)
+        return list(builtin_range(start, end + 1, stride) if start <= end else builtin_range(start, end - 1, -stride))
+    x, y, s = float(to_number(low)), float(to_number(high)), abs(float(to_number(step))) or 1.0
+    if x != y and s > abs(y - x):
+        raise TemplateError("range(): Argument #3 ($step) must not exceed the specified range")
+    count = int(abs(y - x) // s) + 1 if math.isfinite(abs(y - x) / s) else MAX_RANGE + 1
+    _check_range_size(count)
     sign = 1 if x <= y else -1
     return [x + sign * i * s for i in builtin_range(count)]
+
+
+def _check_range_size(count: int) -> None:
+    if count > MAX_RANGE:
+        raise SecurityError(f"range() too large ({count} elements; the limit is {MAX_RANGE})")
 
 
 def spaceless(value: Any) -> str:

@@ -43,8 +43,9 @@ def test_call_graph_of_the_sample():
 def test_dangling_link_and_unknown_subroutine():
     data = sample()
     chat = data["bots"][0]["behaviors"][0]
-    chat["nodes"][1]["nodes"][2]["nodes"][0]["nodes"][1]["params"]["actions"][0]["behavior_id"] = "{{{uid.behavior_999}}}"
-    chat["nodes"][1]["nodes"][2]["nodes"][1]["nodes"][2]["params"]["actions"][0]["subroutine"] = "parse()"
+    menu = chat["nodes"][1]["nodes"][2]["nodes"]
+    menu[0]["nodes"][1]["params"]["actions"][0]["behavior_id"] = "{{{uid.behavior_999}}}"
+    menu[1]["nodes"][2]["params"]["actions"][0]["subroutine"] = "parse()"
     found = codes(data)
     assert found["dangling-uid"][0].path == "bots[0].behaviors[0].nodes[1].nodes[2].nodes[0].nodes[1]"
     assert found["dangling-uid"][0].severity == "error"
@@ -96,7 +97,7 @@ def test_sample_loop_is_not_endless_and_subroutines_are_called():
 
 def run_behavior(target: str) -> dict:
     return {"type": "action", "title": f"run {target}", "status": "live", "params": {"actions": [
-        {"action": "_run_behavior", "on": "_trigger_va_id", "behavior_id": "{{{uid.%s}}}" % target, "var": "x"}]}}
+        {"action": "_run_behavior", "on": "_trigger_va_id", "behavior_id": "{{{uid." + target + "}}}", "var": "x"}]}}
 
 
 def test_every_reference_to_a_missing_uid_is_reported():

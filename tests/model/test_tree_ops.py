@@ -5,7 +5,16 @@ import pytest
 
 from designer.io import load_package
 from designer.model import (
-    ACTION, LOOP, OUTCOME, SUBROUTINE, SWITCH, ChildInserted, ChildRemoved, FieldChanged, Node, StructureError,
+    ACTION,
+    LOOP,
+    OUTCOME,
+    SUBROUTINE,
+    SWITCH,
+    ChildInserted,
+    ChildRemoved,
+    FieldChanged,
+    Node,
+    StructureError,
 )
 from tests.conftest import SAMPLE_PACKAGE
 

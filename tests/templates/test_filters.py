@@ -69,7 +69,8 @@ CASES: list[tuple[str, str]] = [
     (("{{ '{}'|base64_encode }}|{{ 'e30='|base64_decode }}|{{ '?>?'|base64url_encode }}|{{ 'Pz4_'|base64url_decode }}"
      "|{{ 5|base64_encode }}"), "e30=|{}|Pz4_|?>?|"),
     ("{{ 'Order #123'|regexp('/#(\\\\d+)/', 1) }}|{{ 'x'|regexp('/y/') }}", "123|"),
-    ("{{ regexp_match_all('/(\\\\d)(\\\\w)/', '1a 2b')|json_encode }}|{{ regexp_match_all('/(\\\\d)/', '1 2', 1)|join }}",
+    (("{{ regexp_match_all('/(\\\\d)(\\\\w)/', '1a 2b')|json_encode }}|"
+      "{{ regexp_match_all('/(\\\\d)/', '1 2', 1)|join }}"),
      '[["1a","2b"],["1","2"],["a","b"]]|12'),
     ("{{ multi|split_crlf|join('|') }}|{{ ' a, ,b'|split_csv|join('|') }}", "one|two|three|a|b"),
     (("{{ 'abcdefghij'|truncate(4) }}|{{ 'ab cd ef'|truncate(3, true) }}|{{ 'abc'|truncate(4) }}|"
@@ -111,7 +112,8 @@ CASES: list[tuple[str, str]] = [
      '{"a":1,"b":2}{"0":1,"2":3}'),
     ("{{ array_intersect([1, 2, 3], [3, 1])|json_encode }}{{ array_unique(['a', 'b', 'a'])|json_encode }}",
      '{"0":1,"2":3}["a","b"]'),
-    ("{{ array_values({x: 1})|json_encode }}{{ array_sort_keys({b: 1, a: 2})|json_encode }}{{ array_values(5) is null }}",
+    (("{{ array_values({x: 1})|json_encode }}{{ array_sort_keys({b: 1, a: 2})|json_encode }}"
+      "{{ array_values(5) is null }}"),
      '[1]{"a":2,"b":1}1'),
     ("{{ max(1, 5, 3) }}{{ min([4, 2]) }}{{ max('a', 'b') }}{{ cycle(['x', 'y'], 3) }}", "52by"),
     ("{{ range(1, 5, 2)|join }}{{ range('a', 'c')|join }}{{ (3..1)|join }}", "135abc321"),

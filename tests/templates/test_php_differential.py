@@ -135,7 +135,8 @@ def generated_templates(count_per_kind: int = 60, seed: int = 1234) -> list[str]
         "a\n{% if true %}\nb\n{% endif %}\nc\n",
         "a\r\n{# c #}\r\nb\r\n",
         "{{- '  x  ' -}}  y  {{~ 'z' ~}}  ",
-        "{% for x in [1, 2] %}{% for y in [3, 4] %}{{ loop.parent.loop.index }}{{ loop.index }} {% endfor %}{% endfor %}",
+        ("{% for x in [1, 2] %}{% for y in [3, 4] %}{{ loop.parent.loop.index }}{{ loop.index }} "
+         "{% endfor %}{% endfor %}"),
         "{{ {b: 2, a: 1}|sort|json_encode }}{{ mx|sort|json_encode }}{{ [3, '10', 2, 'a']|sort|json_encode }}",
         "{{ range(1, 10, 3)|json_encode }}{{ range('a', 'e', 2)|json_encode }}{{ (5..1)|json_encode }}",
         "{{ max(1, 3, 2) }}{{ min([4, 2, 8]) }}{{ max('apple', 'banana') }}{{ cycle(['a', 'b'], 3) }}",
@@ -143,10 +144,12 @@ def generated_templates(count_per_kind: int = 60, seed: int = 1234) -> list[str]
         "{{ '%05.1f|%-5s|%5s|%x|%b|%+d|%%|%c'|format(3.14159, 'ab', 'cd', 255, 5, 7, 65) }}",
         ("{{ 1000000.5|number_format(2) }} {{ -1234.567|number_format(2, ',', ' ') }} {{ 0.5|round }} {{ 1.5|round }}"
         " {{ -2.5|round }} {{ 2.45|round(1) }}"),
-        "{{ 'a,b,c,d'|split(',', 2)|json_encode }}{{ 'a,b,c,d'|split(',', -1)|json_encode }}{{ 'abcde'|split('', 2)|json_encode }}",
+        ("{{ 'a,b,c,d'|split(',', 2)|json_encode }}{{ 'a,b,c,d'|split(',', -1)|json_encode }}"
+         "{{ 'abcde'|split('', 2)|json_encode }}"),
         "{{ {a: 1, b: 2}|merge({b: 3, c: 4})|json_encode }}{{ [1, 2]|merge([3])|json_encode }}",
         "{{ [1, 2, 3, 4, 5]|batch(2, 'x')|json_encode }}",
-        "{{ 'héllo wörld'|upper }} {{ 'ÉCOLE'|lower }} {{ 'héllo'|length }} {{ 'héllo'|first }} {{ 'é/ü'|json_encode }}",
+        ("{{ 'héllo wörld'|upper }} {{ 'ÉCOLE'|lower }} {{ 'héllo'|length }} {{ 'héllo'|first }} "
+         "{{ 'é/ü'|json_encode }}"),
         "{{ '<p>Hi <b>there</b></p>'|striptags }}|{{ '<a href=\"x\">q</a>'|e }}|{{ \"it's\"|e }}",
         "{{ 'one\ntwo'|nl2br }}",
         "{{ {a: 'x y', b: [1, 2], c: {d: true}}|url_encode }}",
@@ -154,13 +157,17 @@ def generated_templates(count_per_kind: int = 60, seed: int = 1234) -> list[str]
         "{{ json_decode('{\"a\":{\"b\":[1,2]},\"c\":null}')|json_encode }}{{ json_decode('[]')|json_encode }}",
         "{{ json_decode('{}')|json_encode }}|{{ '{}'|json_pretty }}|{{ '{\"a\":{}}'|json_pretty }}",
         "{{ '{\"a\":[1,{\"b\":\"x/y\"}]}'|json_pretty }}",
-        "{{ array_diff([1, 2, 3, 4], [2, 4])|json_encode }}{{ array_intersect(['a', 'b', 'c'], ['c', 'a'])|json_encode }}",
+        ("{{ array_diff([1, 2, 3, 4], [2, 4])|json_encode }}"
+         "{{ array_intersect(['a', 'b', 'c'], ['c', 'a'])|json_encode }}"),
         "{{ array_unique([1, '1', 2, 2.0, 'a', 'a'])|json_encode }}{{ array_values({x: 1, y: 2})|json_encode }}",
-        "{{ array_combine(['a', 'b'], [1, 2])|json_encode }}{{ array_sort_keys({b: 1, a: 2, '10': 3, '9': 4})|json_encode }}",
-        "{{ 'Order #123 and #456'|regexp('/#(\\\\d+)/', 1) }}|{{ regexp_match_all('/#(\\\\d+)/', 'Order #123 and #456')|json_encode }}",
+        ("{{ array_combine(['a', 'b'], [1, 2])|json_encode }}"
+         "{{ array_sort_keys({b: 1, a: 2, '10': 3, '9': 4})|json_encode }}"),
+        ("{{ 'Order #123 and #456'|regexp('/#(\\\\d+)/', 1) }}|"
+         "{{ regexp_match_all('/#(\\\\d+)/', 'Order #123 and #456')|json_encode }}"),
         "{{ regexp_match_all('/#(\\\\d+)/', 'Order #123 and #456', 1)|json_encode }}",
         "{{ 'data'|hash_hmac('secret') }}|{{ 'data'|hash_hmac('secret', 'sha1') }}",
-        "{{ validate_email('a@b.co') ? 1 : 0 }}{{ validate_email('nope') ? 1 : 0 }}{{ validate_number('1.5') ? 1 : 0 }}",
+        ("{{ validate_email('a@b.co') ? 1 : 0 }}{{ validate_email('nope') ? 1 : 0 }}"
+         "{{ validate_number('1.5') ? 1 : 0 }}"),
         ("{% set j = {} %}{% set j = dict_set(j, 'a.b', 1) %}{% set j = dict_set(j, 'a.c', 2) %}"
         "{% set j = dict_set(j, 'list.[]', 'x') %}{% set j = dict_set(j, 'list.[]', 'y') %}"
         "{% set j = dict_set(j, 'dot{DOT}key', 3) %}{{ j|json_encode }}"),
@@ -217,7 +224,8 @@ def date_templates() -> list[str]:
     for value in DATE_INPUTS[2:]:
         for modifier in DATE_MODIFIERS:
             out.append(f"{{{{ {value}|date_modify({modifier})|date('Y-m-d H:i:s D') }}}}")
-    out.append("{{ '2019-01-31'|date_modify('+1 month')|date('Y-m-d') }}{{ '2020-03-31'|date_modify('-1 month')|date('Y-m-d') }}")
+    out.append("{{ '2019-01-31'|date_modify('+1 month')|date('Y-m-d') }}"
+               "{{ '2020-03-31'|date_modify('-1 month')|date('Y-m-d') }}")
     out.append("{{ '2019-01-31 10:00'|date_modify('first day of next month')|date('Y-m-d H:i') }}"
                "{{ '2019-01-31'|date_modify('last day of next month')|date('Y-m-d') }}")
     return out
@@ -376,7 +384,7 @@ def php_results() -> dict[str, dict[str, Any]]:
     assert proc.returncode == 0, proc.stderr.decode()[-2000:]
     results = [json.loads(line) for line in outputs if line.strip()]
     assert len(results) == len(CASES), proc.stderr.decode()[-2000:]
-    return {cid: result for (cid, _), result in zip(CASES, results)}
+    return {cid: result for (cid, _), result in zip(CASES, results, strict=True)}
 
 
 def test_there_are_hundreds_of_cases() -> None:
