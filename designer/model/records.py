@@ -36,6 +36,8 @@ def merged_key_order(original: Iterable[str], present: Iterable[str], canonical:
     """The original order of the keys still present, with new keys placed after their canonical predecessor."""
     present_set = dict.fromkeys(present)
     order = [k for k in original if k in present_set]
+    if len(order) == len(present_set):
+        return order  # no key added since reading: the common case, on every save and lint snapshot
     placed = set(order)
     rank = {k: i for i, k in enumerate(canonical)}
     for key in present_set:
