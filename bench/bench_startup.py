@@ -55,7 +55,7 @@ def start(code: str) -> list[float]:
     return [float(t) - begun for t in done.stdout.split()]
 
 
-def run(runs: int = 7) -> list[str]:
+def run(runs: int = 11) -> list[str]:
     start(BARE), start(OURS)  # warm the OS file cache: "cold" is a new process, not a cold disk
     first: list[float] = []
     ready: list[float] = []
