@@ -2,11 +2,14 @@
 headers, and reading a pseudo-terminal until something appears."""
 from __future__ import annotations
 
+import contextlib
 import http.server
 import json
 import os
 import select
+import threading
 import time
+from collections.abc import Iterator
 
 
 def ordered(value):
@@ -31,6 +34,20 @@ class HeaderEcho(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:
         return
+
+
+@contextlib.contextmanager
+def header_echo_server() -> Iterator[str]:
+    """A HeaderEcho server on a loopback port for the duration of the block; yields its base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), HeaderEcho)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 def read_terminal_until(fd: int, needle: bytes, deadline: float) -> bytes:

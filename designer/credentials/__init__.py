@@ -11,8 +11,9 @@ Qt-free. See docs/accounts.md.
 """
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from designer.lazy import lazy_names
 
 # Each public name and the module that defines it. They load on first use (PEP 562): every command and the
 # window import `designer.credentials.masking` for the logging filter, and that must not pull in keyring,
@@ -31,13 +32,7 @@ _HOME = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _HOME)
 
 
 if TYPE_CHECKING:

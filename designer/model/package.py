@@ -380,32 +380,29 @@ class Package(JsonRecord):
     def set_field(self, target: Any, field: str, value: Any) -> Any:
         """Set one field of a node, behavior, bot or the header dict; emits only on real change."""
         if target is self:
-            old = self.header.get(field, ABSENT)
-            if same_json(old, value) and type(old) is type(value):
-                return old
-            if value is ABSENT:
-                self.header.pop(field, None)
-            else:
-                self.header[field] = value
-        else:
-            old = getattr(target, field)
-            if same_json(old, value) and type(old) is type(value):
-                return old
-            if field == "title" and isinstance(target, Node) and (not isinstance(value, str) or not value.strip()):
-                raise StructureError("a node needs a title")
-            setattr(target, field, value)
+            return self._set_key(self.header, field, value)
+        old = getattr(target, field)
+        if same_json(old, value) and type(old) is type(value):
+            return old
+        if field == "title" and isinstance(target, Node) and (not isinstance(value, str) or not value.strip()):
+            raise StructureError("a node needs a title")
+        setattr(target, field, value)
         self.events.emit(FieldChanged(target, field, old, value))
         return old
 
     def set_collection(self, key: str, value: Any) -> Any:
         """Set one top-level collection kept verbatim (records, workspaces…); emits only on real change."""
-        old = self.extra.get(key, ABSENT)
+        return self._set_key(self.extra, key, value)
+
+    def _set_key(self, mapping: dict[str, Any], key: str, value: Any) -> Any:
+        """Set (or, with ABSENT, remove) one key of the package's own JSON; emits only on real change."""
+        old = mapping.get(key, ABSENT)
         if same_json(old, value) and type(old) is type(value):
             return old
         if value is ABSENT:
-            self.extra.pop(key, None)
+            mapping.pop(key, None)
         else:
-            self.extra[key] = value
+            mapping[key] = value
         self.events.emit(FieldChanged(self, key, old, value))
         return old
 

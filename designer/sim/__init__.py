@@ -6,8 +6,9 @@
 """
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from designer.lazy import lazy_names
 
 # Each public name and the module that defines it. They load on first use (PEP 562): the window's simulator
 # panel imports `designer.sim.store` when it is built, and that must not pull in the interpreter and the
@@ -19,13 +20,7 @@ _HOME = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _HOME)
 
 
 if TYPE_CHECKING:

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import http.server
 import json
-import threading
 from pathlib import Path
 
 import pytest
@@ -24,7 +22,7 @@ from designer.aws.sigv4 import (
     service_and_region,
     sign_request,
 )
-from tests.support import HeaderEcho
+from tests.support import header_echo_server
 
 AWS_URL = "https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/{}/invocations"
 NOW = dt.datetime(2026, 11, 23, 1, 2, 3, tzinfo=dt.UTC)
@@ -184,18 +182,11 @@ def test_unsigned_send_scrubs_caller_secrets_from_the_cassette(tmp_path: Path) -
     from designer.aws.cassette import Cassette
 
     secret = "zd-" + "7" * 24
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), HeaderEcho)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     path = tmp_path / "headers.cassette.json"
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/api"
+    with header_echo_server() as base:
+        url = f"{base}/api"
         result = send_signed_http("POST", url, [("X-Zendesk-Auth", secret)], "{}", None,
                                   cassette=Cassette(path, "record"), secrets=[secret])
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
     assert isinstance(result, dict) and result["body"]["X-Zendesk-Auth"] == secret  # really sent
     text = path.read_text()
     assert secret not in text  # neither in the recorded request headers nor in the echoed response body

@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import base64
-import http.server
 import json
-import threading
 
 import pytest
 
@@ -12,7 +10,7 @@ from designer.credentials import EphemeralAccounts
 from designer.io import configure_package, read_package_value
 from designer.sim import SimOptions, Simulator
 from tests.sim.conftest import act, outcome, say, seed_accounts, switch
-from tests.support import HeaderEcho
+from tests.support import header_echo_server
 
 
 def _sim(nodes, accounts, *, event="event.message.chat.worker", options=None):
@@ -120,23 +118,16 @@ def test_http_auth_account_secrets_never_reach_trace_calls_or_cassette(tmp_path,
         "bearer": ({}, {"token": secret}),
     }[provider]
     account = accounts.add("api", provider, fields=fields, secrets=secrets)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), HeaderEcho)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     cassette = tmp_path / "api.cassette.json"
-    try:
+    with header_echo_server() as base:
         step = {"action": "core.va.action.http_request", "http_verb": "post",
-                "http_url": f"http://127.0.0.1:{server.server_address[1]}/api", "http_headers": "",
+                "http_url": f"{base}/api", "http_headers": "",
                 "http_body": "{}", "auth": "connected_account", "auth_connected_account_id": account.id,
                 "run_in_simulator": "1", "response_placeholder": "resp"}
         sim = _sim([act("call", step, say("{{resp.info.http_code}} {{resp.body|json_encode}}"))], accounts,
                    event="event.macro.bot", options=SimOptions(http_mode="record", cassette=str(cassette)))
         conv = sim.dry_run("Main")
         turn = conv.run()
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
     assert turn.messages[0].startswith("200 ")
     echoed = conv.dictionary["resp"]["body"]  # the bot itself sees the real response, as in Cerb
     sent = echoed.get("X-Zendesk-Auth") or echoed.get("Authorization")

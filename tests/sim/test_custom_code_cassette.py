@@ -2,9 +2,7 @@
 Lambda service, then replayed with the service stopped and no accounts at all; no secret in the cassette."""
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +14,7 @@ from designer.credentials import EphemeralAccounts
 from designer.locallambda import LocalLambdaService
 from designer.sim import SimOptions, Simulator
 from tests.sim.conftest import act, behavior_package, say
-from tests.support import HeaderEcho
+from tests.support import header_echo_server
 
 FUNCTIONS = Path(__file__).parent / "functions"
 ROLE = "arn:aws:iam::123456789012:role/runbook-sim"
@@ -83,13 +81,10 @@ def test_a_header_secret_echoed_into_custom_code_never_reaches_the_cassette(serv
     secret = "hdr-secret-0123456789abcdef"
     accounts = _accounts(service)
     api = accounts.add("api", "headers", fields={"headers": ["X-Api-Key"]}, secrets={"X-Api-Key": secret})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), HeaderEcho)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     cassette = tmp_path / "secret.cassette.json"
-    try:
+    with header_echo_server() as base:
         http_step = {"action": "core.va.action.http_request", "http_verb": "post",
-                     "http_url": f"http://127.0.0.1:{server.server_address[1]}/echo", "http_headers": "",
+                     "http_url": f"{base}/echo", "http_headers": "",
                      "http_body": "{}", "auth": "connected_account", "auth_connected_account_id": api.id,
                      "run_in_simulator": "1", "response_placeholder": "resp"}
         echoed = "{{resp.body['X-Api-Key']}}"
@@ -97,10 +92,6 @@ def test_a_header_secret_echoed_into_custom_code_never_reaches_the_cassette(serv
                        payload=f'{{"name": "{echoed}"}}')
         conv = _conversation([act("call", http_step, step)], accounts, "record", cassette)
         conv.run()
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
     run = conv.dictionary["run"]
     assert run["outcome"] == "Success", run["error"]
     assert secret in run["result"]["invokeResponsePayloadString"]  # the bot itself sees it, as in Cerb
