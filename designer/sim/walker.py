@@ -5,6 +5,7 @@ conversation never replays: the next sibling after the suspended action node run
 from __future__ import annotations
 
 import inspect
+import itertools
 import json
 from collections.abc import Generator
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from designer.model.jsontree import iter_strings
 from designer.sim.conditions import condition_types, evaluate_condition, evaluate_groups
 from designer.templates.filters import FILTERS
 from designer.templates.functions import FUNCTIONS
-from designer.templates.php import php_json_decode
+from designer.templates.php import make_array, php_json_decode
 
 if TYPE_CHECKING:
     from designer.sim.conversation import Interpreter
@@ -59,7 +60,9 @@ class LoopStack:
         if self.keys is None:
             return 0, self.items[self.pos]  # array_shift re-indexes a list: the key is always 0
         key = self.keys[self.pos]
-        return key, self.items[key]
+        # array_shift renumbers integer keys from 0 (string keys stay): once anything was shifted off, an
+        # integer key at the front is 0
+        return (0 if self.pos and isinstance(key, int) else key), self.items[key]
 
     def shift(self) -> None:
         self.pos += 1
@@ -67,9 +70,16 @@ class LoopStack:
     def show(self, values: dict[str, Any]) -> None:
         if self.pos and values.get(self.key) is self.shown:
             items = self.items
-            rest = items[self.pos:] if self.keys is None else {k: items[k] for k in self.keys[self.pos:]}
+            rest = items[self.pos:] if self.keys is None else _shifted(items, self.keys[self.pos:])
             self.adopt(rest)
             values[self.key] = rest
+
+
+def _shifted(items: dict[Any, Any], keys: list[Any]) -> list[Any] | dict[Any, Any]:
+    """What PHP's array_shift leaves of `items` when `keys` remain: integer keys renumbered 0, 1, … in order,
+    string keys kept; an array left with keys 0..n-1 is a list."""
+    numbers = itertools.count()
+    return make_array([(next(numbers) if isinstance(k, int) else k, items[k]) for k in keys])
 
 
 # what lets a node's params read a loop's stack: naming it, or a function that hands out the whole dictionary

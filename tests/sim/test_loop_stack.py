@@ -171,3 +171,23 @@ def test_reading_the_dictionary_while_paused_in_a_sub_behavior_changes_no_trace(
         stacks.append(conv.dictionary["x__stack"])
     assert stacks == [[2, 3], [3], []]
     assert [sorted(e.data["set"]) for e in conv.trace if e.kind == "placeholders"] == [["done"], ["out"]] * 3
+
+
+def test_integer_keys_are_renumbered_by_each_shift_as_php_does():
+    """PHP's array_shift renumbers integer keys from 0 and keeps string keys: `{"5":…,"x":…,"7":…,"9":…}`
+    (json_decode makes "5", "7", "9" integer keys) reads keys 5, x, 0, 0, and the stack left after the first
+    item is {"x":…,"0":…,"1":…}; once only integer keys are left it is a list."""
+    conv = start([loop("N", '{"5":"a","x":"b","7":"c","9":"d"}', "x", act("show", say(SHOW)),
+                       act("stack", say(STACK)))])
+    turn = conv.run()
+    assert turn.messages == ["a|5|1", 'stack={"x":"b","0":"c","1":"d"}', "b|x|2", 'stack=["c","d"]',
+                             "c|0|3", 'stack=["d"]', "d|0|4", "stack=[]"]
+    assert [data["key"] for _, data in loop_trace(conv)[:-1]] == [5, "x", 0, 0]
+
+
+def test_integer_keys_read_the_same_when_nothing_reads_the_stack():
+    """The lazy path (no node reads `x__stack`) gives the keys and the final stack the eager one does."""
+    conv = start([loop("N", '{"5":"a","x":"b","7":"c"}', "x", act("show", say(SHOW)))],
+                 options=SimOptions())
+    turn = conv.run()
+    assert turn.messages == ["a|5|1", "b|x|2", "c|0|3"]
