@@ -340,6 +340,7 @@ class MainWindow(QMainWindow, NodeEditing):
     # documents
     # ------------------------------------------------------------------------------------------------
     def set_document(self, package: Package | None, path: Path | None, *, modified: bool = False) -> None:
+        self.build()  # a document needs the panels: a file dropped before the first paint builds them now
         recovery.remove(self.recovery_folder, self.session)
         self.undo_stack.clear()
         self.undo_stack.setClean()

@@ -285,3 +285,16 @@ def test_a_staged_window_closed_before_its_build_never_builds(qtbot, dialogs):
     assert window.close()
     qtbot.wait(BUILD_AT_THE_LATEST_MS + 300)  # past the moment the fallback would have built it
     assert not window.is_built and not hasattr(window, "simulation")
+
+
+def test_a_staged_window_opening_a_file_before_its_first_paint_builds_first(qtbot, dialogs):
+    """A file dropped (or opened) before the first paint must not meet a window without its panels."""
+    from designer.app.window import MainWindow
+    from tests.conftest import SAMPLE_PACKAGE
+
+    window = MainWindow(dialogs=dialogs, offer_recovery=False, staged=True)
+    qtbot.addWidget(window)
+    assert not window.is_built
+    assert window.open_file(SAMPLE_PACKAGE, prompt=False)
+    assert window.is_built and window.current_behavior().title == "DNS conversational behavior"
+    assert window.canvas.scene().items()
