@@ -270,6 +270,7 @@ class Conversation:
             first_step = False
             self.path.append(self._paused_node)
             steps = 1
+            self._paused_node = None  # so a loop bringing it round again pauses there again
         while turn is None:
             fr = self._frame
             if self._gen is None:

@@ -191,3 +191,26 @@ def test_integer_keys_read_the_same_when_nothing_reads_the_stack():
                  options=SimOptions())
     turn = conv.run()
     assert turn.messages == ["a|5|1", "b|x|2", "c|0|3"]
+
+
+def test_a_breakpoint_on_the_only_node_of_a_loop_body_pauses_at_every_iteration():
+    conv = start([loop("L", "[1,2,3]", "x", act("show", say("{{x}}")))])
+    show = conv.current_behavior.children[0].children[0]
+    conv.breakpoints = {show.id}
+    paused_at = []
+    while (turn := conv.run()).state == "paused":
+        paused_at.append((conv.paused_node, conv.dictionary["x"]))
+    assert paused_at == [(show.id, 1), (show.id, 2), (show.id, 3)]
+    assert turn.state == "stopped" and turn.messages == ["3"]
+
+
+def test_stepping_through_a_one_node_loop_body_stops_before_each_run_of_it():
+    conv = start([loop("L", "[1,2]", "x", act("show", say("{{x}}")))])
+    show = conv.current_behavior.children[0].children[0]
+    before_show = []
+    turn = conv.step()
+    while turn.state == "paused":
+        if conv.paused_node == show.id:
+            before_show.append(conv.dictionary["x"])
+        turn = conv.step()
+    assert before_show == [1, 2]
