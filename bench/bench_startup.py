@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QApplication
 app = QApplication([])
 from designer.app.main import create_window
 w = create_window({str(ROOT / "packages" / "aws-lambda-bot.json")!r}, {str(ROOT / "packages" / "functions")!r})
+w.resize(1280, 800)  # the bare window's size: the offscreen screen (800 × 800) is smaller than both
 app.processEvents(); w.grab()
 import time; print(time.time(), flush=True)
 while w.file_path is None:

@@ -22,7 +22,16 @@ from PySide6.QtGui import (
     QPaintEvent,
     QUndoStack,
 )
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from designer.app import recovery
 from designer.app.dialogs import Dialogs
@@ -58,6 +67,9 @@ DOCKS = {"Outline": DOCK.LeftDockWidgetArea, "Minimap": DOCK.LeftDockWidgetArea,
          "Problems": DOCK.BottomDockWidgetArea, "Debugger": DOCK.BottomDockWidgetArea,
          "Local Lambda": DOCK.BottomDockWidgetArea}
 TABBED_DOCKS = (("Problems", "Local Lambda"),)  # (shown, behind it)
+# Panels that scroll inside their dock rather than hold the window's minimum size above a laptop screen's
+# height (the simulator keeps its own: its chat line must stay in view)
+SCROLLED_DOCKS = frozenset({"Properties", "Debugger", "Local Lambda"})
 BUILD_AT_THE_LATEST_MS = 500  # a staged window builds after its first paint, or after this long without one
 
 
@@ -124,7 +136,8 @@ class MainWindow(QMainWindow, NodeEditing):
         self.autosave_timer.start()
 
         self.setAcceptDrops(True)
-        self.resize(1280, 800)
+        room = self.screen().availableGeometry()  # a first start on a small screen: the whole window on it
+        self.resize(min(1280, room.width()), min(800, room.height()))
         geometry, state = self.settings.window_state()
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -216,7 +229,18 @@ class MainWindow(QMainWindow, NodeEditing):
                  ) -> QDockWidget:
         """Put `widget` in the dock `title`: the window's own frame for it, or a new dock in `area`."""
         dock = self.docks.get(title) or self._dock_frame(title, area)
-        dock.setWidget(widget)
+        if title in SCROLLED_DOCKS:
+            scroller = QScrollArea()
+            scroller.setObjectName(f"{dock.objectName()}_scroller")
+            scroller.setWidgetResizable(True)  # the panel fills the dock; it scrolls only below its minimum
+            scroller.setFrameShape(QFrame.Shape.NoFrame)
+            scroller.setWidget(widget)
+            # up and down only: the dock keeps the panel's own minimum width
+            scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            scroller.setMinimumWidth(widget.minimumSizeHint().width() + scroller.verticalScrollBar().sizeHint().width())
+            dock.setWidget(scroller)
+        else:
+            dock.setWidget(widget)
         if self.is_built and title not in self._docks_in_menu:
             self._docks_in_menu.add(title)
             self.panels_menu.addAction(dock.toggleViewAction())
@@ -227,9 +251,11 @@ class MainWindow(QMainWindow, NodeEditing):
             return
         left = [self.docks["Outline"], self.docks["Minimap"]]
         self.resizeDocks(left, [520, 180], Qt.Orientation.Vertical)
+        # the simulator's chat needs the height more than the properties form, which scrolls
+        self.resizeDocks([self.docks["Properties"], self.docks["Simulator"]], [200, 420], Qt.Orientation.Vertical)
         self.resizeDocks([left[0], self.docks["Properties"]], [240, 340], Qt.Orientation.Horizontal)
         bottom = [d for d in self.docks.values() if self.dockWidgetArea(d) == DOCK.BottomDockWidgetArea]
-        self.resizeDocks(bottom, [150] * len(bottom), Qt.Orientation.Vertical)
+        self.resizeDocks(bottom, [190] * len(bottom), Qt.Orientation.Vertical)
 
     def current_behavior(self) -> Behavior | None:
         return self._current_behavior

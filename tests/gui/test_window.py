@@ -726,3 +726,19 @@ def test_open_recent_and_new(make_window, package_copy, dialogs):
     recent = next(a for a in window.recent_menu.actions() if a.text() == str(path.resolve()))
     recent.trigger()
     assert window.file_path == path.resolve()
+
+
+def test_the_window_fits_a_laptop_screen(make_window, package_copy):
+    """Every dock stacked at its minimum still leaves the window no taller than a 1366 × 768 screen minus a
+    panel (the form panels scroll inside their docks), and the simulator's chat line stays in view."""
+    path, _ = package_copy("demo-bot.json")
+    window = make_window()
+    window.show()
+    window.open_file(path, prompt=False)
+    hint = window.minimumSizeHint()
+    assert hint.height() <= 720 and hint.width() <= 1280, hint
+    window.resize(1280, 720)
+    QGuiApplication.processEvents()
+    panel = window.simulation.panel
+    line = panel.message_edit.mapTo(window, panel.message_edit.rect().bottomLeft())
+    assert window.rect().contains(line) and panel.message_edit.visibleRegion().boundingRect().height() > 0
