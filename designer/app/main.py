@@ -25,22 +25,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="open the sample package, play its conversation against the local Lambda service, exit")
 
 
-def create_window(file: str | None = None, local_lambda: str | None = None, *, dialogs: Any = None) -> Any:
-    """The shown main window. Its frame paints first; once built, it offers crash recovery, else opens `file`.
-    `window.is_built` (and the `built` signal) tell when that has happened."""
+def create_window(file: str | None = None, local_lambda: str | None = None, *, dialogs: Any = None,
+                  recover: bool = True) -> Any:
+    """The shown main window. Its frame paints first; once built, it offers crash recovery (unless `recover`
+    is false), else opens `file`. `window.is_built` (and the `built` signal) tell when that has happened."""
     from designer.app.window import MainWindow
 
     window = MainWindow(local_lambda_dir=local_lambda, offer_recovery=False, dialogs=dialogs, staged=True)
     if file:
         window.statusBar().showMessage(f"Opening {Path(file).name}…")
-    window.built.connect(lambda: open_first(window, file))
+    window.built.connect(lambda: open_first(window, file, recover=recover))
     window.show()
     return window
 
 
-def open_first(window: Any, file: str | None) -> None:
+def open_first(window: Any, file: str | None, *, recover: bool = True) -> None:
     """What a new window opens: the recovered edits of a crashed session when the user wants them, else `file`."""
-    if window.offer_recovery() or not file:
+    if (recover and window.offer_recovery()) or not file:
         window.statusBar().clearMessage()
     elif not Path(file).exists():
         window.statusBar().clearMessage()

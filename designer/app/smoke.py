@@ -1,10 +1,10 @@
 """`bot-designer gui --smoke`: prove an installation (or a desktop bundle) works end to end, then exit.
 
-Opens the sample package in the real window with the embedded local Lambda service serving the sample
-functions, and plays the seed conversation (Hostname → cerb.ai → Bye) through the window's simulator panel,
-as a user would: the Run button, the prompt's buttons, the input line. The turns run on the panel's worker
-thread; the Lambda call must reach the local service. Exit status 0 when everything answered as it should,
-1 with the reason otherwise.
+Starts the window the way the app does (its frame painted first, the rest built after it), opens the sample
+package with the embedded local Lambda service serving the sample functions, and plays the seed conversation
+(Hostname → cerb.ai → Bye) through the window's simulator panel, as a user would: the Run button, the prompt's
+buttons, the input line. The turns run on the panel's worker thread; the Lambda call must reach the local
+service. Exit status 0 when everything answered as it should, 1 with the reason otherwise.
 """
 from __future__ import annotations
 
@@ -38,6 +38,19 @@ def _wait_turn(app: Any, sim: Any, turns: int, shown: list[Any]) -> None:
         time.sleep(0.01)
     status = sim.panel.status_label.text()
     raise SmokeFailure(f"no answer within {TURN_TIMEOUT:.0f} s (turn {turns}; panel says {status!r})")
+
+
+def _wait_started(app: Any, window: Any) -> None:
+    """Pump the event loop until the new window has built itself and opened its package (create_window's own
+    handler of `built` runs first)."""
+    started: list[bool] = []
+    window.built.connect(lambda: started.append(True))
+    deadline = time.monotonic() + TURN_TIMEOUT
+    while not started:
+        if time.monotonic() > deadline:
+            raise SmokeFailure(f"the window did not build itself within {TURN_TIMEOUT:.0f} s")
+        app.processEvents()
+        time.sleep(0.01)
 
 
 def _shown(panel: Any, before: int) -> str:
@@ -83,16 +96,15 @@ def play(app: Any, window: Any, conversation: tuple[tuple[str, str], ...] = CONV
 
 def run_smoke(app: Any, *, package: str | Path | None = None, functions: str | Path | None = None,
               conversation: tuple[tuple[str, str], ...] = CONVERSATION) -> int:
-    from designer.app.window import MainWindow
+    from designer.app.main import create_window
 
     package_path = Path(package) if package is not None else sample_path(SAMPLE)
     functions_dir = Path(functions) if functions is not None else sample_path("functions")
-    # never a modal question in an unattended run
-    window = MainWindow(offer_recovery=False, local_lambda_dir=functions_dir)
-    window.show()
+    # the app's own start (the frame paints first, the rest is built after it); never a modal question in an
+    # unattended run, so no crash recovery
+    window = create_window(str(package_path), str(functions_dir), recover=False)
     try:
-        window.open_file(str(package_path), prompt=False)
-        app.processEvents()
+        _wait_started(app, window)
         behavior = window.current_behavior()
         drawn = len(window.canvas.scene().items())
         if window.package is None or behavior is None or drawn == 0:
