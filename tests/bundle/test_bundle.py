@@ -20,27 +20,32 @@ def folder_size_mb(folder: Path) -> float:
     return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file() and not f.is_symlink()) / 2**20
 
 
-@pytest.fixture(scope="module")
-def bundle(tmp_path_factory, artifacts_dir) -> Path:
+def build(work: Path, *, onefile: bool = False) -> Path:
+    """Build build.spec into `work`; the dist folder."""
     pyinstaller = shutil.which("pyinstaller") or str(Path(sys.executable).with_name("pyinstaller"))
     if not Path(pyinstaller).exists():
         pytest.skip("PyInstaller is not installed")
-    work = tmp_path_factory.mktemp("bundle")
+    env = {**os.environ, "BOT_DESIGNER_ONEFILE": "1" if onefile else "0"}
     result = subprocess.run(
         [pyinstaller, "--noconfirm", "--log-level", "WARN", "--distpath", str(work / "dist"), "--workpath",
          str(work / "build"), str(ROOT / "build.spec")],
-        cwd=ROOT, capture_output=True, text=True, timeout=1200)
+        cwd=ROOT, capture_output=True, text=True, timeout=1200, env=env)
     assert result.returncode == 0, result.stderr[-4000:]
-    folder = work / "dist" / "bot-designer"
+    return work / "dist"
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory, artifacts_dir) -> Path:
+    folder = build(tmp_path_factory.mktemp("bundle")) / "bot-designer"
     report = f"desktop bundle: {folder_size_mb(folder):.0f} MB (one folder, {sum(1 for _ in folder.rglob('*'))} files)"
     (artifacts_dir / "bundle-size.txt").write_text(report + "\n")  # tests/conftest.py repeats it in the summary
     return folder
 
 
-def smoke(bundle: Path, platform: str) -> subprocess.CompletedProcess:
+def smoke(bundle: Path, platform: str, executable: Path | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "QT_QPA_PLATFORM": platform, "HOME": str(bundle.parent / "home")}
-    return subprocess.run([str(bundle / "bot-designer"), "gui", "--smoke"], capture_output=True, text=True,
-                          env=env, timeout=300)
+    return subprocess.run([str(executable or bundle / "bot-designer"), "gui", "--smoke"], capture_output=True,
+                          text=True, env=env, timeout=300)
 
 
 def test_bundle_smoke_offscreen(bundle):
@@ -68,3 +73,16 @@ def test_bundle_keeps_out_host_gui_toolkits(bundle):
     assert not [name for name in libs if name.startswith(("libgtk-", "libgdk-", "libcairo", "libpango"))]
     assert (bundle / "_internal" / "resources" / "catalogue" / "actions.json").exists()
     assert (bundle / "_internal" / "packages" / "functions" / "CerbDnsLookup" / "function.json").exists()
+
+
+def test_the_one_file_executable_builds_and_its_smoke_passes(tmp_path_factory, artifacts_dir):
+    """`BOT_DESIGNER_ONEFILE=1 pyinstaller build.spec`: one executable that unpacks itself at start, with the
+    local Lambda service's workers started from it too."""
+    dist = build(tmp_path_factory.mktemp("onefile"), onefile=True)
+    executable = dist / "bot-designer"
+    assert executable.is_file() and os.access(executable, os.X_OK)
+    size = f"one-file executable: {executable.stat().st_size / 2**20:.0f} MB"
+    (artifacts_dir / "onefile-size.txt").write_text(size + "\n")  # tests/conftest.py repeats it in the summary
+    result = smoke(dist, "offscreen", executable)
+    assert result.returncode == 0, result.stdout + result.stderr[-4000:]
+    assert "smoke: ok" in result.stdout and "answered by the local service" in result.stdout
