@@ -18,7 +18,8 @@ SAMPLE_FUNCTIONS = ROOT / "packages" / "functions"
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-SUMMARY_FILES = ("bundle-size.txt", "onefile-size.txt")  # written by tests into ARTIFACTS; repeated at the end of the run's output
+# written by tests into ARTIFACTS; repeated at the end of the run's output
+SUMMARY_FILES = ("bundle-size.txt", "onefile-size.txt")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
