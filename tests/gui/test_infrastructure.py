@@ -298,3 +298,30 @@ def test_a_staged_window_opening_a_file_before_its_first_paint_builds_first(qtbo
     assert window.open_file(SAMPLE_PACKAGE, prompt=False)
     assert window.is_built and window.current_behavior().title == "DNS conversational behavior"
     assert window.canvas.scene().items()
+
+
+def test_the_app_start_offers_recovery_after_its_build_before_opening_the_file(qtbot, dialogs, package_copy):
+    """A crashed session's autosave: the staged start builds, then asks; accepted, the recovered edits open
+    instead of the file named on the command line."""
+    import shiboken6
+
+    from designer.app.main import create_window
+    from designer.app.window import MainWindow
+    from tests.conftest import SAMPLE_PACKAGE
+
+    path, _ = package_copy("demo-bot.json")
+    crashed = MainWindow(dialogs=dialogs, offer_recovery=False)
+    crashed.open_file(path, prompt=False)
+    crashed.set_document(crashed.package, crashed.file_path, modified=True)
+    edited = crashed.package.to_json()
+    assert crashed.autosave_now() is not None
+    crashed.autosave_timer.stop()
+    shiboken6.delete(crashed)  # a crash: no close event, no cleanup
+
+    window = create_window(str(SAMPLE_PACKAGE), dialogs=dialogs)
+    qtbot.addWidget(window)
+    assert dialogs.names() == []  # nothing is asked before the window has painted and built itself
+    qtbot.waitUntil(lambda: window.is_built and "recover" in dialogs.names(), timeout=30_000)
+    assert window.package.to_json() == edited and window.file_path == path.resolve()
+    assert window.isWindowModified()
+    window._forced_dirty = False
