@@ -155,6 +155,8 @@ class MainWindow(QMainWindow, NodeEditing):
         dock.setObjectName(f"dock_{title.lower().replace(' ', '_')}")
         self.addDockWidget(area, dock)
         self.docks[title] = dock
+        if self.is_built:  # an extension's dock; the window's own frames are listed when the menus are built
+            self.panels_menu.addAction(dock.toggleViewAction())
         return dock
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -213,10 +215,6 @@ class MainWindow(QMainWindow, NodeEditing):
         self.undo_stack.cleanChanged.connect(self._stack_changed)
         self.undo_stack.indexChanged.connect(self._stack_changed)
         install_simulation_docks(self)
-        for title, dock in self.docks.items():
-            if title not in self._docks_in_menu:
-                self._docks_in_menu.add(title)
-                self.panels_menu.addAction(dock.toggleViewAction())
         self.new_document(prompt=False)
         if self._offer_recovery:
             self.offer_recovery()
@@ -241,9 +239,6 @@ class MainWindow(QMainWindow, NodeEditing):
             dock.setWidget(scroller)
         else:
             dock.setWidget(widget)
-        if self.is_built and title not in self._docks_in_menu:
-            self._docks_in_menu.add(title)
-            self.panels_menu.addAction(dock.toggleViewAction())
         return dock
 
     def _default_layout(self) -> None:
@@ -349,7 +344,8 @@ class MainWindow(QMainWindow, NodeEditing):
         self.minimap_action.setObjectName("action_minimap")
         m.addAction(self.minimap_action)
         self.panels_menu = m.addMenu("&Panels")
-        self._docks_in_menu: set[str] = set()
+        for dock in self.docks.values():
+            self.panels_menu.addAction(dock.toggleViewAction())
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
