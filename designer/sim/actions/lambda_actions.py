@@ -126,7 +126,7 @@ def contact_data(ctx: ActionContext, attributes: dict[str, str]) -> dict[str, An
             data[key] = value
     given_attributes = given.get("Attributes")
     base = given_attributes if isinstance(given_attributes, dict) else {}
-    data["Attributes"] = {str(k): _attr_value(v) for k, v in {**base, **attributes}.items()}
+    data["Attributes"] = _string_map({**base, **attributes})
     return data
 
 
@@ -149,7 +149,7 @@ def _connect(ctx: ActionContext, params: dict[str, Any], creds: Any, function: s
         save_as_attributes=mapping or None, budget=budget)
     copied = dict(cres.attributes)
     if cres.ok and copy_all:
-        copied = {str(k): _attr_value(v) for k, v in cres.external.items()}
+        copied = _string_map(cres.external)
     contact["attributes"].update(copied)  # persistent: every later Connect call sends them
     contact["external"] = dict(cres.external)  # $.External: the latest call's result only ({} on Error)
     ctx.values["contact_attributes"] = dict(contact["attributes"])
