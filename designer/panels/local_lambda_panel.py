@@ -57,6 +57,14 @@ def _file_signature(path: Path) -> tuple[Any, ...]:
     return (str(path), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
+def _account_store(store: Any) -> Any:
+    """`store`, or the user's AccountStore (imported here: it brings in keyring)."""
+    if store is not None:
+        return store
+    from designer.credentials import AccountStore
+    return AccountStore()
+
+
 class LocalLambdaController(QObject):
     """Owns the LocalLambdaService and a throwaway AWS account (EphemeralAccounts, no keyring) for it.
 
@@ -172,9 +180,7 @@ class LocalLambdaController(QObject):
             svc = self.service
             changed = False
             if svc is not None:
-                if store is None:
-                    from designer.credentials import AccountStore
-                    store = AccountStore()
+                store = _account_store(store)
                 account = self.stored_account(store)
                 wanted = {"endpoint_url": svc.endpoint, "access_key_id": svc.access_key_id, "region": svc.region}
                 # the key id too: a new run may get the same port back, never the same keys
@@ -188,9 +194,7 @@ class LocalLambdaController(QObject):
         """Worker thread, before a run reads credentials: when `refs` (connected-account values, ids or names)
         name the stored local-service account, start the service if it is not running (e.g. after a restart
         without --local-lambda) and point the account at it. True when the account is used."""
-        if store is None:
-            from designer.credentials import AccountStore
-            store = AccountStore()
+        store = _account_store(store)
         account = self.stored_account(store)
         wanted = {str(r).strip().casefold() for r in refs or () if r}
         if account is None or not ({account.id.casefold(), account.name.casefold()} & wanted):
