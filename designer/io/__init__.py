@@ -5,7 +5,6 @@ from designer.io.reader import (
     PackageReadError,
     add_positions,
     decode_json_text,
-    iter_strings,
     load_package,
     read_nodes,
     read_package_text,
@@ -15,6 +14,6 @@ from designer.io.writer import SaveError, atomic_write_text, dumps_json, dumps_p
 
 __all__ = [
     "ConfigureError", "ConfiguredPackage", "PackageFormatError", "PackageReadError", "SaveError", "add_positions",
-    "atomic_write_text", "configure_package", "decode_json_text", "dumps_json", "dumps_package", "iter_strings",
+    "atomic_write_text", "configure_package", "decode_json_text", "dumps_json", "dumps_package",
     "load_package", "prompt_values", "read_nodes", "read_package_text", "read_package_value", "save_package",
 ]

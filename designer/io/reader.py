@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -375,15 +374,3 @@ def read_nodes(data: Any, parent_kind: str = ROOT, *, source: str = "clipboard")
     return nodes
 
 
-def iter_strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
-    """Every string (keys too) in a JSON value, with its path."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            sub = f"{path}.{k}" if path else str(k)
-            yield sub, k
-            yield from iter_strings(v, sub)
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from iter_strings(v, f"{path}[{i}]")

@@ -25,6 +25,35 @@ def iter_strings(value: Any) -> Iterator[str]:
             pending.pop()
 
 
+def iter_string_paths(value: Any) -> Iterator[tuple[str, str]]:
+    """iter_strings() with each string's path (`a.b[2]`; an object key has the path of its value)."""
+    pending: list[Iterator[tuple[str, Any]]] = [iter((("", value),))]
+    while pending:
+        for path, item in pending[-1]:
+            if isinstance(item, str):
+                yield path, item
+            elif isinstance(item, dict):
+                pending.append(_entries(path, item))
+                break
+            elif isinstance(item, list):
+                pending.append(_elements(path, item))
+                break
+        else:
+            pending.pop()
+
+
+def _elements(path: str, item: list[Any]) -> Iterator[tuple[str, Any]]:
+    for i, value in enumerate(item):
+        yield f"{path}[{i}]", value
+
+
+def _entries(path: str, item: dict[Any, Any]) -> Iterator[tuple[str, Any]]:
+    for key, value in item.items():
+        sub = f"{path}.{key}" if path else str(key)
+        yield sub, key
+        yield sub, value
+
+
 def _containers(value: Any) -> list[dict[Any, Any] | list[Any]]:
     """Every dict and list inside `value` (itself included), each after the container holding it."""
     found: list[Any] = []

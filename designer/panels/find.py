@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
-from designer.io import iter_strings
 from designer.model import Behavior, Node, Package
+from designer.model.jsontree import iter_string_paths
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ def find_matches(package: Package, needle: str, *, case_sensitive: bool = False)
             if wanted in fold(node.title):
                 found.append(Match(behavior, node, "title", node.title))
                 continue
-            for path, text in iter_strings(node.params):
+            for path, text in iter_string_paths(node.params):
                 if wanted in fold(text):
                     found.append(Match(behavior, node, path, text))
                     break
