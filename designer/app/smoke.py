@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,30 +28,31 @@ class SmokeFailure(Exception):
     pass
 
 
-def _wait_turn(app: Any, sim: Any, turns: int, shown: list[Any]) -> None:
-    """Pump the event loop until the worker's turn is back and its prompt is shown."""
+def _pump_until(app: Any, done: Callable[[], bool], failure: Callable[[], str]) -> None:
+    """Run the event loop until `done()`, or raise SmokeFailure(failure()) after TURN_TIMEOUT."""
     deadline = time.monotonic() + TURN_TIMEOUT
-    c = sim.controller
-    while time.monotonic() < deadline:
+    while not done():
+        if time.monotonic() > deadline:
+            raise SmokeFailure(failure())
         app.processEvents()
-        if c.conv is not None and not c.busy and len(c.conv.turns) >= turns and len(shown) >= turns:
-            return
         time.sleep(0.01)
-    status = sim.panel.status_label.text()
-    raise SmokeFailure(f"no answer within {TURN_TIMEOUT:.0f} s (turn {turns}; panel says {status!r})")
+
+
+def _wait_turn(app: Any, sim: Any, turns: int, shown: list[Any]) -> None:
+    """Until the worker's turn is back and its prompt is shown."""
+    c = sim.controller
+    _pump_until(app, lambda: c.conv is not None and not c.busy and len(c.conv.turns) >= turns
+                and len(shown) >= turns,
+                lambda: f"no answer within {TURN_TIMEOUT:.0f} s (turn {turns}; panel says "
+                        f"{sim.panel.status_label.text()!r})")
 
 
 def _wait_started(app: Any, window: Any) -> None:
-    """Pump the event loop until the new window has built itself and opened its package (create_window's own
-    handler of `built` runs first)."""
+    """Until the new window has built itself and opened its package (create_window's own handler of `built`
+    runs first)."""
     started: list[bool] = []
     window.built.connect(lambda: started.append(True))
-    deadline = time.monotonic() + TURN_TIMEOUT
-    while not started:
-        if time.monotonic() > deadline:
-            raise SmokeFailure(f"the window did not build itself within {TURN_TIMEOUT:.0f} s")
-        app.processEvents()
-        time.sleep(0.01)
+    _pump_until(app, lambda: bool(started), lambda: f"the window did not build itself within {TURN_TIMEOUT:.0f} s")
 
 
 def _shown(panel: Any, before: int) -> str:
